@@ -1,0 +1,71 @@
+"""Recording business events (ROLE-4). Actions call `record`; nothing else writes events."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from .models import Event
+
+
+def _plain(value):
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if hasattr(value, "pk"):
+        return value.pk
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return value
+
+
+def diff(before: dict, after: dict) -> dict:
+    """{field: [before, after]} for the fields whose value differs."""
+    out = {}
+    for key in sorted(set(before) | set(after)):
+        b, a = _plain(before.get(key)), _plain(after.get(key))
+        if b != a:
+            out[key] = [b, a]
+    return out
+
+
+def actor_label(actor) -> str:
+    if actor is None:
+        return "系统"
+    return getattr(actor, "display_name", "") or actor.get_username()
+
+
+def record(
+    *,
+    actor,
+    verb: str,
+    obj=None,
+    summary: str = "",
+    changes: dict | None = None,
+    data: dict | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    object_repr: str = "",
+) -> Event:
+    """Append one event. `actor` is the person acting, or None for the system itself."""
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+        object_repr = object_repr or str(obj)[:200]
+    return Event.objects.create(
+        actor=actor if actor is not None and actor.pk else None,
+        actor_name=actor_label(actor)[:100],
+        verb=verb,
+        object_type=object_type,
+        object_id=str(object_id),
+        object_repr=object_repr[:200],
+        summary=summary[:500],
+        changes=_plain(changes or {}),
+        data=_plain(data or {}),
+    )
+
+
+def history(obj, limit: int = 200):
+    """An object's events, newest first."""
+    return Event.objects.for_object(obj).select_related("actor")[:limit]

@@ -1,0 +1,4 @@
+# TEMPORARY STUB
+from ninja import Router
+
+router = Router()
