@@ -15,8 +15,8 @@ A domain registers each kind it owns:
 The chain above is only the seed: ApprovalChain rows hold what an administrator set.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import approvals, deadlines, errors, events, home, inbox, settings
+from .views import approvals, deadlines, events, home, inbox, settings
 
 app_name = "core"
 
