@@ -9,15 +9,16 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from . import kinds  # noqa: F401  (registers role/level/credential proposal kinds)
-        from .roles import ensure_builtin_roles
 
+        # Built-in roles and default approval chains exist after every migrate (and after
+        # the flush between transactional tests).
         post_migrate.connect(_after_migrate, sender=self)
-        self._ensure = ensure_builtin_roles
 
 
 def _after_migrate(sender, **kwargs):
-    from .roles import ensure_builtin_roles
     from shopops.core.approvals import ensure_default_chains
+
+    from .roles import ensure_builtin_roles
 
     ensure_builtin_roles()
     ensure_default_chains()
