@@ -36,7 +36,7 @@ def ensure_chromium():
         say("安装 chromium 用于浏览器测试 / installing Debian chromium for browser tests")
         env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
         subprocess.run(["apt-get", "update", "-qq"], env=env, check=False)
-        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], env=env, check=False)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium", "fonts-noto-cjk"], env=env, check=False)
     return os.path.exists(CHROMIUM)
 
 
