@@ -14,6 +14,13 @@ class AccountsConfig(AppConfig):
         # the flush between transactional tests).
         post_migrate.connect(_after_migrate, sender=self)
 
+        from shopops.core.event_labels import register_object_url, register_verbs
+
+        from .views.staff import VERBS
+
+        register_verbs(VERBS)
+        register_object_url("accounts.credential", "accounts:vault_detail")
+
 
 def _after_migrate(sender, **kwargs):
     from shopops.core.approvals import ensure_default_chains

@@ -7,7 +7,7 @@ class OpsConfig(AppConfig):
     verbose_name = "运维"
 
     def ready(self):
-        from shopops.core.templatetags.shopops import register_verbs
+        from shopops.core.event_labels import register_verbs
 
         from . import jobs
 
