@@ -91,3 +91,18 @@ def test_apr2_role_change_proposed_approved_executed_in_browser(new_page, staff,
     body = admin.content()
     assert "打单员" in body and "代理" in body
     shot(admin, "staff-after")
+
+
+def test_role1_three_posts_see_different_navigation(new_page, staff, shot):
+    """ROLE-1 / ROLE-2: navigation shows only what the person's roles may use."""
+    seen = {}
+    for username in ("sysadmin", "manager", "picker"):
+        page = new_page()
+        login(page, username, PASSWORD)
+        seen[username] = set(page.locator("aside.sidebar a").all_inner_texts())
+        shot(page, username)
+    assert {"系统设置", "数据备份", "审批流程"} <= seen["sysadmin"]
+    assert "事件日志" in seen["manager"] and "系统设置" not in seen["manager"]
+    assert "数据备份" not in seen["manager"]
+    assert {"首页", "通知", "待我审批"} <= seen["picker"]
+    assert not {"事件日志", "员工账号", "系统设置"} & seen["picker"]
