@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "shopops.core",
     "shopops.accounts",
     "shopops.ops",
+    "shopops.purchasing",
+    "shopops.catalog",
+    "shopops.inventory",
 ]
 
 MIDDLEWARE = [
@@ -136,6 +139,7 @@ LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "/static/"

@@ -6,7 +6,10 @@ urlpatterns = [
     path("", include("shopops.core.urls")),
     path("accounts/", include("shopops.accounts.urls")),
     path("ops/", include("shopops.ops.urls")),
+    path("catalog/", include("shopops.catalog.urls")),
+    path("inventory/", include("shopops.inventory.urls")),
     path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
 ]
 
 handler403 = "shopops.core.views.errors.permission_denied"

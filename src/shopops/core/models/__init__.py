@@ -2,6 +2,7 @@ from .approvals import ApprovalChain, Proposal, ProposalAction
 from .deadlines import Deadline
 from .events import Event
 from .notifications import Notification
+from .numbering import Sequence
 from .runtime import Heartbeat, PeriodicJob
 from .settings import SettingValue
 
@@ -14,5 +15,6 @@ __all__ = [
     "PeriodicJob",
     "Proposal",
     "ProposalAction",
+    "Sequence",
     "SettingValue",
 ]

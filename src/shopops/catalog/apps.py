@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class CatalogConfig(AppConfig):
+    name = "shopops.catalog"
+    label = "catalog"
+    verbose_name = "商品管理"
+
+    def ready(self):
+        from . import capabilities, kinds, navdefs, settings_defs  # noqa: F401

@@ -1,0 +1,1 @@
+"""Proposal kinds owned by the catalog (listing, delisting, price change)."""

@@ -1,0 +1,1 @@
+"""Proposal kinds owned by inventory (stock adjustment after a stocktake)."""
