@@ -4,6 +4,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from .errors import UserError
 
+MAX_YUAN = Decimal(10) ** 10
+
 
 def parse_yuan(text) -> int:
     """"199", "199.00", "¥1,299.5", "１９９" → fen. Raises UserError on anything else."""
@@ -15,7 +17,8 @@ def parse_yuan(text) -> int:
     except InvalidOperation:
         raise UserError("bad_amount", "金额格式不正确：{text}", "Not an amount: {text}",
                         text=raw) from None
-    if not value.is_finite() or value < 0:
+    # Up to ten billion yuan; anything larger (or "1e9999") is a typo, not a price.
+    if not value.is_finite() or value < 0 or value > MAX_YUAN:
         raise UserError("bad_amount", "金额格式不正确：{text}", "Not an amount: {text}", text=raw)
     return int((value * 100).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
 
