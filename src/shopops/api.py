@@ -3,6 +3,8 @@
 Every operation declares what it needs with `@api_access(...)` (core.access rules); the
 URL-walk test fails for an operation that declares nothing."""
 
+from importlib import import_module
+
 from ninja import NinjaAPI
 from ninja.security import django_auth
 
@@ -28,6 +30,9 @@ def _add_routers():
 
     api.add_router("/", core_router)
     api.add_router("/ops/", ops_router)
+    for prefix, module in (("/catalog/", "shopops.catalog.api"),
+                           ("/inventory/", "shopops.inventory.api")):
+        api.add_router(prefix, import_module(module).router)
 
 
 _add_routers()

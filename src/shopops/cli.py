@@ -3,6 +3,7 @@
     shopops demo                 create the database, load demo data, start on :8000
     shopops serve                web server (+ worker and scheduler threads)
     shopops backup / restore F   OPS-1;   shopops health [--json]   OPS-2
+    shopops createadmin NAME     the first system administrator of a new installation
     shopops manage ...           any Django management command
 """
 
@@ -37,6 +38,9 @@ def _parser():
     p.add_argument("--yes", action="store_true", help="不再确认 / do not ask")
     p = sub.add_parser("health", help="健康检查 / health checks (exit 1 if any fails)")
     p.add_argument("--json", action="store_true")
+    p = sub.add_parser("createadmin", help="开设第一个系统管理员 / create the first administrator")
+    p.add_argument("username")
+    p.add_argument("--name", required=True, help="姓名 / display name")
     p = sub.add_parser("manage", help="Django 管理命令 / Django management commands")
     p.add_argument("args", nargs=argparse.REMAINDER)
     return parser
@@ -142,6 +146,21 @@ def cmd_health(args):
     else:
         print(health.as_text(checks))
     return 0 if ok else 1
+
+
+def cmd_createadmin(args):
+    import getpass
+
+    from shopops.accounts.actions import bootstrap_admin
+    from shopops.core.errors import UserError
+
+    password = os.environ.get("SHOPOPS_ADMIN_PASSWORD") or getpass.getpass("密码 / password: ")
+    try:
+        user = bootstrap_admin(username=args.username, display_name=args.name, password=password)
+    except UserError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    print(f"已开设系统管理员 {user.username}（{user.display_name}）/ administrator created")
 
 
 def cmd_manage(args):

@@ -117,3 +117,27 @@ def test_cli_demo_migrates_loads_prints_accounts_then_serves(monkeypatch, capsys
     assert "演示账号 Demo accounts" in out
     assert "manager" in out and "Demo@2026" in out and "部门经理" in out
     assert served == [8124]
+
+
+def test_role2_createadmin_bootstraps_the_first_administrator_only_once(db, monkeypatch, capsys):
+    from shopops.accounts.models import User
+    from shopops.cli import main
+    from shopops.core.access import user_can
+
+    monkeypatch.setenv("SHOPOPS_ADMIN_PASSWORD", "Admin#2026x")
+    assert main(["createadmin", "liming", "--name", "李明"]) == 0
+    admin = User.objects.get(username="liming")
+    assert admin.access_level == "db" and user_can(admin, "ops.backup")
+    assert main(["createadmin", "second", "--name", "王五"]) == 2
+    assert "系统管理员已存在" in capsys.readouterr().err
+    assert not User.objects.filter(username="second").exists()
+
+
+def test_role3_createadmin_refuses_a_weak_password(db, monkeypatch, capsys):
+    from shopops.accounts.models import User
+    from shopops.cli import main
+
+    monkeypatch.setenv("SHOPOPS_ADMIN_PASSWORD", "1weak")
+    assert main(["createadmin", "liming", "--name", "李明"]) == 2
+    assert "密码" in capsys.readouterr().err
+    assert not User.objects.exists()

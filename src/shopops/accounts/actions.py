@@ -125,6 +125,34 @@ def create_staff(*, actor: User, username: str, display_name: str, employee_no: 
 
 # ---- role changes (ROLE-1, ROLE-2) --------------------------------------------------------
 
+@transaction.atomic
+def bootstrap_admin(*, username: str, display_name: str, password: str) -> User:
+    """Create the first system administrator of a new installation (`shopops createadmin`).
+
+    Nobody can be an actor yet, so this is the system's act; it is refused once any active
+    administrator exists — from then on accounts are opened by an administrator."""
+    if User.objects.filter(is_active=True, role_assignments__role__code="sysadmin").exists():
+        raise ConflictError("admin_exists", "系统管理员已存在，请由管理员在「员工账号」中开设账号。",
+                            "An administrator exists; accounts are opened by them.")
+    username, display_name = username.strip(), display_name.strip()
+    if not username or not display_name:
+        raise UserError("staff_fields_required", "请填写账号和姓名",
+                        "User name and name are required.")
+    if User.objects.filter(username=username).exists():
+        raise ConflictError("username_taken", "账号 {username} 已存在",
+                            "User name {username} is taken.", username=username)
+    user = User(username=username, display_name=display_name, access_level="db",
+                password_changed_at=timezone.now())
+    _check_rules(password, user)
+    user.set_password(password)
+    user.save()
+    RoleAssignment.objects.create(user=user, role=Role.objects.get(code="sysadmin"))
+    events.record(actor=None, verb="account.created", obj=user,
+                  summary=f"系统初始化：开设系统管理员账号 {username}（{display_name}）",
+                  changes=events.diff({}, {"roles": ["sysadmin"], "access_level": "db"}))
+    return user
+
+
 def role_name(code: str) -> str:
     if code in _BUILTIN_NAMES:
         return _BUILTIN_NAMES[code]

@@ -1,0 +1,4 @@
+# TEMPORARY STUB — to be replaced
+from ninja import Router
+
+router = Router()
