@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from shopops.accounts import actions as accounts
 from shopops.accounts.models import Role, User
-from shopops.core import events
 from shopops.core.actions import approvals
 
 DEMO_PASSWORD = "Demo@2026"

@@ -5,11 +5,13 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from shopops.core.access import PUBLIC, access
 from shopops.core.errors import UserError
+from shopops.core.i18n import user_message
 
 from . import actions, health
 from .backup import backup_dir
@@ -23,7 +25,7 @@ PAGE_SIZE = 50
 def health_page(request):
     checks = health.check_and_alert()
     return render(request, "ops/health.html", {
-        "checks": checks, "all_ok": health.all_ok(checks), "page_title": "系统健康",
+        "checks": checks, "all_ok": health.all_ok(checks), "page_title": _("系统健康"),
     })
 
 
@@ -42,7 +44,7 @@ def backup_list(request):
     return render(request, "ops/backups.html", {
         "page": page,
         "rows": [{"backup": b, "size_mb": f"{b.size_bytes / 1048576:.2f}"} for b in page],
-        "backup_dir": backup_dir(), "page_title": "数据备份",
+        "backup_dir": backup_dir(), "page_title": _("数据备份"),
     })
 
 
@@ -54,12 +56,13 @@ def backup_now(request):
     try:
         row = actions.run_backup(actor=request.user, kind=kind, trigger="manual")
     except UserError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, user_message(exc))
         return redirect("ops:backups")
     if row.status == Backup.Status.OK:
-        messages.success(request, f"备份完成：{row.file_name}（{row.size_bytes / 1048576:.2f} MB）")
+        messages.success(request, _("备份完成：{file}（{size} MB）").format(
+            file=row.file_name, size=f"{row.size_bytes / 1048576:.2f}"))
     else:
-        messages.error(request, f"备份失败：{row.error}（Backup failed）")
+        messages.error(request, _("备份失败：{error}（Backup failed）").format(error=row.error))
     return redirect("ops:backups")
 
 
@@ -68,7 +71,7 @@ def backup_download(request, pk):
     try:
         path = actions.download_backup(actor=request.user, backup_id=pk)
     except UserError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, user_message(exc))
         return redirect("ops:backups")
     return FileResponse(open(path, "rb"), as_attachment=True, filename=path.name,
                         content_type="application/octet-stream")

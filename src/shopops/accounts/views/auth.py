@@ -5,12 +5,14 @@ from django.contrib import messages
 from django.contrib.auth import logout, update_session_auth_hash
 from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from shopops.core.access import LOGIN, PUBLIC, access
 from shopops.core.errors import UserError
+from shopops.core.i18n import user_message
 
 from .. import actions, throttle
 from ..forms import LoginForm, PasswordChangeForm
@@ -38,11 +40,11 @@ def login_view(request):
             throttle.attempt_login(request, username=form.cleaned_data["username"],
                                    password=form.cleaned_data["password"])
         except UserError as exc:
-            error = str(exc)
+            error = user_message(exc)
         else:
             return redirect(_next_url(request))
     elif request.method == "POST":
-        error = "请输入账号和密码 (Enter your user name and password.)"
+        error = _("请输入账号和密码 (Enter your user name and password.)")
     return render(request, "accounts/login.html", {
         "form": form, "error": error, "next": request.POST.get("next") or request.GET.get("next", ""),
     })
@@ -66,12 +68,12 @@ def password_change(request):
                                     old_password=form.cleaned_data["old_password"],
                                     new_password=form.cleaned_data["new_password"])
         except UserError as exc:
-            messages.error(request, str(exc))
+            messages.error(request, user_message(exc))
         else:
             update_session_auth_hash(request, request.user)  # stay signed in
-            messages.success(request, "密码已修改 (Password changed.)")
+            messages.success(request, _("密码已修改 (Password changed.)"))
             return redirect(settings.LOGIN_REDIRECT_URL)
     return render(request, "accounts/password_change.html", {
         "form": form, "rules": help_texts(), "expired": password_expired(request.user),
-        "page_title": "修改密码",
+        "page_title": _("修改密码"),
     })

@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -14,6 +15,7 @@ from shopops.core.actions.approvals import propose
 from shopops.core.approvals import KINDS
 from shopops.core.errors import UserError
 from shopops.core.events import history
+from shopops.core.i18n import user_message
 from shopops.core.models import Proposal
 
 from .. import actions
@@ -76,7 +78,7 @@ def staff_list(request):
     page = Paginator(people.order_by("username"), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "accounts/staff_list.html", {
         "page": page, "q": q, "role": role, "roles": Role.objects.all(),
-        "levels": LEVEL_LABELS, "page_title": "员工账号",
+        "levels": LEVEL_LABELS, "page_title": _("员工账号"),
     })
 
 
@@ -100,7 +102,7 @@ def staff_detail(request, pk):
         "timeline": timeline(history(person, limit=100)),
         "can_propose": user_can(request.user, "accounts.propose_role_change"),
         "can_manage": user_can(request.user, "accounts.manage_staff"),
-        "page_title": f"员工 · {person}",
+        "page_title": _("员工 · {person}").format(person=person),
     })
 
 
@@ -117,13 +119,13 @@ def staff_create(request):
                 supervisor=data["supervisor"], roles=data["roles"],
                 access_level=data["access_level"])
         except UserError as exc:
-            messages.error(request, str(exc))
+            messages.error(request, user_message(exc))
         else:
             # Shown once, on this response only: it is stored nowhere but as a hash.
             return render(request, "accounts/temporary_password.html", {
                 "person": person, "password": password, "created": True,
-                "page_title": "账号已开设"})
-    return render(request, "accounts/staff_form.html", {"form": form, "page_title": "开设账号"})
+                "page_title": _("账号已开设")})
+    return render(request, "accounts/staff_form.html", {"form": form, "page_title": _("开设账号")})
 
 
 @access("accounts.manage_staff")
@@ -134,10 +136,10 @@ def reset_password(request, pk):
     try:
         password = actions.reset_password(actor=request.user, user=person)
     except UserError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, user_message(exc))
         return redirect("accounts:staff_detail", pk=pk)
     return render(request, "accounts/temporary_password.html", {
-        "person": person, "password": password, "created": False, "page_title": "密码已重置"})
+        "person": person, "password": password, "created": False, "page_title": _("密码已重置")})
 
 
 @access("accounts.propose_role_change")
@@ -151,12 +153,12 @@ def propose_roles(request, pk):
                     payload=form.payload(person), reason=form.cleaned_data["reason"],
                     subject=person)
         except UserError as exc:
-            messages.error(request, str(exc))
+            messages.error(request, user_message(exc))
         else:
-            messages.success(request, "岗位变更申请已提交，等待审批 (Submitted for approval.)")
+            messages.success(request, _("岗位变更申请已提交，等待审批 (Submitted for approval.)"))
             return redirect("accounts:staff_detail", pk=pk)
     return render(request, "accounts/propose_roles.html", {
-        "person": person, "form": form, "page_title": f"岗位变更 · {person}"})
+        "person": person, "form": form, "page_title": _("岗位变更 · {person}").format(person=person)})
 
 
 @access("accounts.propose_role_change")
@@ -173,14 +175,14 @@ def propose_level(request, pk):
                              "from": person.access_level, "to": new},
                     reason=form.cleaned_data["reason"], subject=person)
         except UserError as exc:
-            messages.error(request, str(exc))
+            messages.error(request, user_message(exc))
         else:
-            who = "部门经理和总经理" if special else "部门经理"
-            messages.success(request, f"数据权限变更申请已提交，等待{who}审批 (Submitted.)")
+            messages.success(request, _("数据权限变更申请已提交，等待部门经理和总经理审批 (Submitted.)")
+                             if special else _("数据权限变更申请已提交，等待部门经理审批 (Submitted.)"))
             return redirect("accounts:staff_detail", pk=pk)
     return render(request, "accounts/propose_level.html", {
         "person": person, "form": form, "level_label": LEVEL_LABELS[person.access_level],
-        "levels": LEVEL_LABELS, "page_title": f"数据权限变更 · {person}"})
+        "levels": LEVEL_LABELS, "page_title": _("数据权限变更 · {person}").format(person=person)})
 
 
 def _capability_groups(codes):
@@ -206,4 +208,4 @@ def role_list(request):
     roles = list(Role.objects.annotate(holder_count=Count("assignments", filter=current)))
     for role in roles:
         role.capability_groups = _capability_groups(role.capabilities)
-    return render(request, "accounts/role_list.html", {"roles": roles, "page_title": "岗位与权限"})
+    return render(request, "accounts/role_list.html", {"roles": roles, "page_title": _("岗位与权限")})

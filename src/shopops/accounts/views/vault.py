@@ -3,6 +3,7 @@ logged; changing one is a proposal the general manager approves."""
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -10,6 +11,7 @@ from shopops.core.access import access, forbidden, user_can
 from shopops.core.actions.approvals import propose
 from shopops.core.errors import UserError
 from shopops.core.events import history
+from shopops.core.i18n import user_message
 
 from .. import actions
 from ..forms import CredentialChangeForm, CredentialForm
@@ -41,7 +43,7 @@ def vault_list(request):
         credential.reader_names = [names.get(code, code) for code in credential.reader_roles]
     return render(request, "accounts/vault_list.html", {
         "credentials": visible, "can_manage": user_can(request.user, "accounts.manage_vault"),
-        "page_title": "官方账户保管库"})
+        "page_title": _("官方账户保管库")})
 
 
 @access("accounts.manage_vault")
@@ -51,11 +53,11 @@ def vault_create(request):
         try:
             credential = actions.create_credential(actor=request.user, **form.cleaned_data)
         except UserError as exc:
-            messages.error(request, str(exc))
+            messages.error(request, user_message(exc))
         else:
-            messages.success(request, f"已登记官方账户「{credential.name}」")
+            messages.success(request, _("已登记官方账户「{name}」").format(name=credential.name))
             return redirect("accounts:vault_detail", pk=credential.pk)
-    return render(request, "accounts/vault_form.html", {"form": form, "page_title": "登记官方账户"})
+    return render(request, "accounts/vault_form.html", {"form": form, "page_title": _("登记官方账户")})
 
 
 def _detail(request, credential, secret=None):
@@ -64,7 +66,7 @@ def _detail(request, credential, secret=None):
         "credential": credential, "secret": secret,
         "reader_names": [names.get(code, code) for code in credential.reader_roles],
         "timeline": timeline(history(credential, limit=50)),
-        "page_title": f"官方账户 · {credential.name}"})
+        "page_title": _("官方账户 · {name}").format(name=credential.name)})
 
 
 @access("accounts.view_vault")
@@ -85,7 +87,7 @@ def vault_reveal(request, pk):
     try:
         secret = actions.reveal_secret(actor=request.user, credential=credential)
     except UserError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, user_message(exc))
         return redirect("accounts:vault_detail", pk=pk)
     # The plain secret is on this response only (no-store); reloading asks again, and logs.
     return _detail(request, credential, secret=secret)
@@ -108,11 +110,12 @@ def vault_propose_change(request, pk):
                     title=f"官方账户变更：{credential.name}", payload=payload,
                     reason=data["reason"], subject=credential)
         except UserError as exc:
-            messages.error(request, str(exc))
+            messages.error(request, user_message(exc))
         else:
-            messages.success(request, "变更申请已提交，总经理批准后自动生效 (Submitted.)")
+            messages.success(request, _("变更申请已提交，总经理批准后自动生效 (Submitted.)"))
             if actions.can_read_credential(request.user, credential):
                 return redirect("accounts:vault_detail", pk=pk)
             return redirect("accounts:vault")
     return render(request, "accounts/vault_change.html", {
-        "credential": credential, "form": form, "page_title": f"变更官方账户 · {credential.name}"})
+        "credential": credential, "form": form, "page_title": _("变更官方账户 · {name}").format(
+            name=credential.name)})

@@ -7,6 +7,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from shopops.accounts.models import Role, User
@@ -17,14 +19,16 @@ from ..actions import approval_chains as chain_actions
 from ..actions import approvals as actions
 from ..approvals import KINDS, chain_for, kind_label
 from ..errors import PermissionDeniedError, UserError
+from ..i18n import user_message
 from ..models import Proposal
 
 S = Proposal.State
 PAGE_SIZE = 50
 MAX_STEPS = 20
-DONE = {
-    "approve": "已批准。", "reject": "已驳回。", "comment": "评论已发表。", "withdraw": "已撤回。",
-    "execute": "已执行。", "submit": "已提交审批。",
+DONE = {  # gettext_noop: translated when shown
+    "approve": gettext_noop("已批准。"), "reject": gettext_noop("已驳回。"),
+    "comment": gettext_noop("评论已发表。"), "withdraw": gettext_noop("已撤回。"),
+    "execute": gettext_noop("已执行。"), "submit": gettext_noop("已提交审批。"),
 }
 
 
@@ -54,14 +58,14 @@ def my_proposals(request):
     state = request.GET.get("state", "")
     page = _page(request, queries.my_proposals(request.user, state=state))
     return render(request, "core/approvals/mine.html", {
-        "page": page, "state": state, "states": S.choices, "page_title": "我的申请",
+        "page": page, "state": state, "states": S.choices, "page_title": _("我的申请"),
     })
 
 
 @access(LOGIN)
 def waiting(request):
     page = _page(request, queries.waiting_queryset(request.user))
-    return render(request, "core/approvals/waiting.html", {"page": page, "page_title": "待我审批"})
+    return render(request, "core/approvals/waiting.html", {"page": page, "page_title": _("待我审批")})
 
 
 @access(LOGIN)
@@ -77,7 +81,7 @@ def history(request):
     rows = queries.history(request.user, everyone=everyone, kind=kind, state=state, person=person)
     return render(request, "core/approvals/history.html", {
         "page": _page(request, rows), "everyone": everyone, "kind": kind, "state": state,
-        "person_id": person_id, "people": people, "page_title": "审批历史",
+        "person_id": person_id, "people": people, "page_title": _("审批历史"),
         "kinds": sorted(((k.code, k.label) for k in KINDS.values()), key=lambda kv: kv[1]),
         "states": [(value, label) for value, label in S.choices if value in queries.DECIDED],
     })
@@ -104,7 +108,7 @@ def proposal_detail(request, pk):
         "proposal": proposal, "chips": chips, "timeline": timeline,
         "describe": queries.describe(proposal), "payload_rows": queries.payload_rows(proposal),
         "verbs": queries.allowed_verbs(request.user, proposal, codes),
-        "page_title": f"申请 #{proposal.pk}",
+        "page_title": _("申请 #{pk}").format(pk=proposal.pk),
     })
 
 
@@ -134,9 +138,9 @@ def proposal_act(request, pk, verb):
     except PermissionDeniedError as exc:
         return forbidden(request, exc.message, exc.message_en)
     except UserError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, user_message(exc))
     else:
-        messages.success(request, DONE[verb])
+        messages.success(request, _(DONE[verb]))
     return redirect(_back(request, proposal))
 
 
@@ -158,12 +162,12 @@ def chain_list(request):
     chains = queries.configured_chains()
     for item in chains:
         chain = item["chain"]
-        item["proposers"] = names(chain.get("proposer_roles", [])) or "所有人"
+        item["proposers"] = names(chain.get("proposer_roles", [])) or _("所有人")
         item["executors"] = names(chain.get("executor_roles", []))
         item["steps"] = [{"label": s.get("label", ""), "roles": names(s.get("roles", []))}
                          for s in chain.get("steps", [])]
     return render(request, "core/approvals/chain_list.html",
-                  {"chains": chains, "page_title": "审批流程"})
+                  {"chains": chains, "page_title": _("审批流程")})
 
 
 @access("core.manage_approval_chains")
@@ -185,17 +189,18 @@ def chain_edit(request, kind):
                     steps=[s for s in chain["steps"] if s["label"] or s["roles"]],
                 )
             except UserError as exc:
-                messages.error(request, str(exc))
+                messages.error(request, user_message(exc))
                 status = 400
             else:
-                messages.success(request, f"「{spec.label}」的审批流程已保存，之后提交的申请按新流程审批。")
+                messages.success(request, _("「{label}」的审批流程已保存，之后提交的申请按新流程审批。")
+                                 .format(label=spec.label))
                 return redirect(reverse("core:approval_chains"))
     else:
         chain = chain_for(kind)
     return render(request, "core/approvals/chain_edit.html", {
         "kind": kind, "label": spec.label, "chain": chain,
         "roles": list(Role.objects.order_by("sort_order", "code")),
-        "page_title": f"审批流程 · {spec.label}",
+        "page_title": _("审批流程 · {label}").format(label=spec.label),
     }, status=status)
 
 

@@ -10,6 +10,8 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET
 
 from shopops.accounts.models import User
@@ -83,18 +85,18 @@ def my_deadlines(request):
         "reports": _annotate(reports, now), "reports_cap": REPORTS_SHOWN,
         "recent": _annotate(recent, now), "recent_days": RECENT_DAYS,
         "overdue_count": Deadline.objects.filter(owner=user).filter(overdue_q(now)).count(),
-        "page_title": "我的时限",
+        "page_title": _("我的时限"),
     })
 
 
-STATE_FILTERS = {
-    "open": ("未关闭", _open_q),
-    "overdue": ("已超时未关闭", overdue_q),
-    "pending": ("进行中", lambda: Q(state=S.PENDING)),
-    "fired": ("已超时（全部）", lambda: Q(state=S.FIRED)),
-    "met": ("已按时完成", lambda: Q(state=S.MET)),
-    "cancelled": ("已取消", lambda: Q(state=S.CANCELLED)),
-    "all": ("全部", Q),
+STATE_FILTERS = {  # gettext_noop: the template translates the labels
+    "open": (gettext_noop("未关闭"), _open_q),
+    "overdue": (gettext_noop("已超时未关闭"), overdue_q),
+    "pending": (gettext_noop("进行中"), lambda: Q(state=S.PENDING)),
+    "fired": (gettext_noop("已超时（全部）"), lambda: Q(state=S.FIRED)),
+    "met": (gettext_noop("已按时完成"), lambda: Q(state=S.MET)),
+    "cancelled": (gettext_noop("已取消"), lambda: Q(state=S.CANCELLED)),
+    "all": (gettext_noop("全部"), Q),
 }
 
 
@@ -128,5 +130,5 @@ def all_deadlines(request):
             "pk", "username", "display_name"),
         "rules": Deadline.objects.exclude(rule="").order_by("rule").values_list(
             "rule", flat=True).distinct(),
-        "page_title": "全部时限",
+        "page_title": _("全部时限"),
     })

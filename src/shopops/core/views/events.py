@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ..access import access
 from ..models import Event
@@ -116,5 +117,5 @@ def event_list(request):
         "people": people,
         "known_verbs": sorted(VERBS.items()),
         "query": query.urlencode(),
-        "page_title": "事件日志",
+        "page_title": _("事件日志"),
     })

@@ -6,11 +6,13 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from ..access import LOGIN, access
 from ..actions import notifications
 from ..errors import UserError
+from ..i18n import user_message
 from ..notify import unread_count
 
 PAGE_SIZE = 50
@@ -23,7 +25,7 @@ def inbox(request):
     page = Paginator(notifications.inbox_for(request.user, unread_only=unread_only), PAGE_SIZE).get_page(
         request.GET.get("page"))
     return render(request, "core/inbox/list.html", {
-        "page": page, "unread_only": unread_only, "page_title": "通知",
+        "page": page, "unread_only": unread_only, "page_title": _("通知"),
     })
 
 
@@ -33,7 +35,7 @@ def open_notification(request, pk):
     try:
         note = notifications.get_own(actor=request.user, pk=pk)
     except UserError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, user_message(exc))
         return redirect("core:inbox")
     notifications.mark_read(actor=request.user, notification=note)
     safe = url_has_allowed_host_and_scheme(note.link, allowed_hosts={request.get_host()},
@@ -45,7 +47,8 @@ def open_notification(request, pk):
 @require_POST
 def mark_all_read(request):
     count = notifications.mark_all_read(actor=request.user)
-    messages.success(request, f"已将 {count} 条通知标为已读。" if count else "没有未读通知。")
+    messages.success(request, _("已将 {count} 条通知标为已读。").format(count=count) if count
+                     else _("没有未读通知。"))
     return redirect("core:inbox")
 
 

@@ -3,11 +3,13 @@
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 
 from .. import registry
 from ..access import access
 from ..actions.settings import change_setting, display, reset_setting
 from ..errors import UserError
+from ..i18n import user_message
 from ..models import SettingValue
 
 
@@ -45,7 +47,7 @@ def settings_list(request):
     ]
     changed = sum(1 for _, rows in groups for row in rows if row["changed"])
     return render(request, "core/settings/list.html",
-                  {"groups": groups, "changed_count": changed, "page_title": "系统设置"})
+                  {"groups": groups, "changed_count": changed, "page_title": gettext("系统设置")})
 
 
 @access("core.manage_settings")
@@ -58,16 +60,16 @@ def setting_edit(request, key):
         try:
             if "reset" in request.POST:
                 done = reset_setting(actor=request.user, key=key)
-                message = "已恢复默认值。" if done else "该设置已是默认值，无需恢复。"
+                message = gettext("已恢复默认值。") if done else gettext("该设置已是默认值，无需恢复。")
             else:
                 typed = request.POST.get("value", "")
                 done = change_setting(actor=request.user, key=key, raw_value=typed)
-                message = "已保存。" if done else "值没有变化，未保存。"
+                message = gettext("已保存。") if done else gettext("值没有变化，未保存。")
         except UserError as exc:
-            messages.error(request, str(exc))
+            messages.error(request, user_message(exc))
         else:
             (messages.success if done else messages.info)(
-                request, f"「{definition.label}」{message}")
+                request, gettext("「{label}」{message}").format(label=definition.label, message=message))
             return redirect("core:setting_edit", key=key)
     row = _row(definition, SettingValue.objects.filter(key=key).first())
     if typed is not None:
