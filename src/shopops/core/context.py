@@ -25,4 +25,5 @@ class _Can:
         return user_can(self.user, name.replace("__", "."))
 
     def __getitem__(self, name):
-        return user_can(self.user, name)
+        # Django tries item lookup first, so "can.accounts__manage_staff" arrives here too.
+        return user_can(self.user, name.replace("__", "."))
