@@ -365,3 +365,29 @@ def test_apr3_deadline_pages_query_count_does_not_grow(make_user, client_for,
         response = client.get("/deadlines/")
     html = response.content.decode()
     assert "经理事项29" in html and "事项14" in html
+
+
+def test_apr3_a_proposal_decision_deadline_ends_with_the_decision(staff):
+    """APR-3: a deadline on a proposal is met when it is approved and cancelled when the
+    proposal is withdrawn — cancelling the subject cancels the deadline."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from shopops.accounts.models import Role
+    from shopops.core.actions.approvals import approve_proposal, propose, withdraw_proposal
+    from shopops.core.actions.deadlines import open_deadline
+    from shopops.core.models import Deadline
+
+    picker = staff["picker"]
+    payloads = [{"user_id": picker.pk, "add": [{"role": code}]} for code in ("printer", "packer")]
+    first, second = (propose(actor=staff["sysadmin"], kind="role_change", title=f"调岗 {i}",
+                             payload=p, subject=picker) for i, p in enumerate(payloads))
+    assert Role.objects.filter(code="packer").exists()
+    for proposal in (first, second):
+        open_deadline(actor=None, subject=proposal, owner=staff["manager"], action="escalate",
+                      due_at=timezone.now() + timedelta(hours=24), title="24 小时内审批")
+    approve_proposal(actor=staff["manager"], proposal=first)
+    withdraw_proposal(actor=staff["sysadmin"], proposal=second)
+    states = dict(Deadline.objects.values_list("subject_id", "state"))
+    assert states == {str(first.pk): "met", str(second.pk): "cancelled"}

@@ -16,6 +16,7 @@ from ..errors import ConflictError, NotFoundError, PermissionDeniedError, UserEr
 from ..models import Proposal, ProposalAction
 from ..notify import notify
 from ..queries_approvals import can_view, public_payload, waiting_for  # noqa: F401 (re-export)
+from .deadlines import cancel_deadlines_for, meet_deadline
 
 S = Proposal.State
 
@@ -185,6 +186,7 @@ def approve_proposal(*, actor, proposal: Proposal, comment: str = "") -> Proposa
     events.record(actor=actor, verb="proposal.approved", obj=proposal, changes=changes,
                   summary=f"审批通过（{label}）：{proposal.title}",
                   data={"step": step_index, "step_label": label, "comment": comment})
+    meet_deadline(actor=actor, subject=proposal)  # the decision was due; it is made
     executors = proposal.chain.get("executor_roles") or []
     if not executors:
         _execute(proposal, actor)
@@ -213,7 +215,17 @@ def reject_proposal(*, actor, proposal: Proposal, comment: str) -> Proposal:
                   data={"step": step_index, "step_label": label, "comment": comment})
     notify([proposal.proposer], title=f"申请被驳回：{proposal.title}",
            body=f"{actor} 驳回：{comment}", link=proposal.get_absolute_url(), category="approval")
+    _closed_without_execution(proposal, actor)
     return proposal
+
+
+def _closed_without_execution(proposal, actor):
+    """Let the owning domain undo its own waiting state (a stocktake goes back to counting;
+    deadlines on the proposal end) — register_kind(..., on_reject=callable(proposal=, actor=))."""
+    cancel_deadlines_for(actor=actor, subject=proposal, reason=proposal.get_state_display())
+    hook = _kind(proposal.kind).extra.get("on_reject")
+    if hook is not None:
+        hook(proposal=proposal, actor=actor)
 
 
 @transaction.atomic
@@ -236,6 +248,7 @@ def withdraw_proposal(*, actor, proposal: Proposal, comment: str = "") -> Propos
         notify([p for p in users_with_roles(step["roles"]) if p.pk != actor.pk],
                title=f"申请已撤回：{proposal.title}", body=comment,
                link=proposal.get_absolute_url(), category="approval")
+    _closed_without_execution(proposal, actor)
     return proposal
 
 
