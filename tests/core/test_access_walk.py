@@ -159,7 +159,12 @@ def test_role1_every_page_declares_its_access():
 
 # Opening a page to the whole internet is a decision: list it here (the shop customers use
 # will live in its own namespace).
-PUBLIC_PAGES = {"accounts:login", "accounts:logout", "ops:healthz"}
+PUBLIC_PAGES = {
+    "accounts:login", "accounts:logout", "ops:healthz",
+    # Product images and videos: the shop shows them once the product is listed (the view
+    # itself refuses unlisted products' files and documents to anonymous visitors).
+    "catalog:media_file", "catalog:media_thumb",
+}
 PUBLIC_NAMESPACES = {"storefront"}
 
 

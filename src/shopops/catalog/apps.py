@@ -7,4 +7,4 @@ class CatalogConfig(AppConfig):
     verbose_name = "商品管理"
 
     def ready(self):
-        from . import capabilities, kinds, navdefs, settings_defs  # noqa: F401
+        from . import actions, capabilities, kinds, navdefs, settings_defs  # noqa: F401

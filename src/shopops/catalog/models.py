@@ -2,6 +2,17 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+ATTRIBUTE_ORDER = ("颜色", "尺码", "规格")
+
+
+def ordered_attributes(attributes) -> list[tuple[str, str]]:
+    """Colour, size, spec first, then the rest by name. PostgreSQL's jsonb does not keep the
+    order keys were written in, so every display puts them in this one order."""
+    def rank(key):
+        return (ATTRIBUTE_ORDER.index(key) if key in ATTRIBUTE_ORDER else len(ATTRIBUTE_ORDER), key)
+
+    return [(k, (attributes or {})[k]) for k in sorted(attributes or {}, key=rank)]
+
 
 class Category(models.Model):
     """A node of the category tree (类目)."""
@@ -122,12 +133,12 @@ class Sku(models.Model):
         ordering = ["product_id", "code"]
 
     def __str__(self):
-        spec = " ".join(str(v) for v in self.attributes.values())
+        spec = " ".join(str(v) for _, v in ordered_attributes(self.attributes))
         return f"{self.code} {spec}".strip()
 
     @property
     def spec_label(self):
-        return " / ".join(f"{k}:{v}" for k, v in self.attributes.items())
+        return " / ".join(f"{k}:{v}" for k, v in ordered_attributes(self.attributes))
 
 
 class Listing(models.Model):
