@@ -93,11 +93,7 @@ def _load():
     _vault(people)
     _deadlines(people)
     for module in DOMAIN_DEMOS:
-        # LEAD-TODO: remove the guard once every domain demo exists.
-        from importlib.util import find_spec
-
-        if find_spec(module) is not None:
-            import_module(module).load(people)
+        import_module(module).load(people)
 
 
 def _proposals(p):
