@@ -66,6 +66,22 @@ def record(
     )
 
 
+def record_many(*, actor, object_type: str, entries: list[dict], batch_size: int = 1000):
+    """`record` for many objects of one type in one bulk INSERT (bulk imports). Each entry:
+    {verb, object_id, object_repr, summary, changes, data}."""
+    from django.utils import timezone
+
+    now = timezone.now()
+    actor_id = actor.pk if actor is not None and actor.pk else None
+    name = actor_label(actor)[:100]
+    return Event.objects.bulk_create([
+        Event(at=now, actor_id=actor_id, actor_name=name, verb=e["verb"],
+              object_type=object_type, object_id=str(e["object_id"]),
+              object_repr=e.get("object_repr", "")[:200], summary=e.get("summary", "")[:500],
+              changes=_plain(e.get("changes") or {}), data=_plain(e.get("data") or {}))
+        for e in entries], batch_size=batch_size)
+
+
 def history(obj, limit: int = 200):
     """An object's events, newest first."""
     return Event.objects.for_object(obj).select_related("actor")[:limit]
