@@ -5,6 +5,7 @@ URL-walk test fails for an operation that declares nothing."""
 
 from importlib import import_module
 
+from django.contrib.auth.decorators import login_required
 from ninja import NinjaAPI
 from ninja.security import django_auth
 
@@ -16,6 +17,8 @@ api = NinjaAPI(
     description="ShopOps 电商运营管理系统 API",
     auth=django_auth,
     urls_namespace="api",
+    # The schema and docs describe internal operations: staff only.
+    docs_decorator=login_required,
 )
 
 
