@@ -373,6 +373,6 @@ def test_walk_builds_paths_that_resolve_to_their_view(ctx):
 
 
 def test_role4_api_schema_and_docs_are_for_signed_in_staff_only(client, staff, client_for):
-    for path in ("/api/v1/docs", "/api/v1/openapi.json"):
-        assert client.get(path).status_code == 302
-        assert client_for(staff["picker"]).get(path).status_code == 200
+    for url in ("/api/v1/docs", "/api/v1/openapi.json"):
+        assert client.get(url).status_code == 302
+        assert client_for(staff["picker"]).get(url).status_code == 200
