@@ -74,7 +74,16 @@ def pytest(db_label, extra_env, marks):
     return code
 
 
+def lint():
+    say("代码检查 / ruff check")
+    ruff = os.path.join(os.path.dirname(sys.executable), "ruff")
+    return subprocess.run([ruff, "check", "src", "tests", "bench", "scripts"]).returncode
+
+
 def main():
+    if lint() != 0:
+        say("错误: 代码检查未通过 / lint failed")
+        return 1
     marks = []
     if not ensure_chromium():
         if CI:
