@@ -25,10 +25,11 @@ MO_FILE = PO_FILE.with_suffix(".mo")
 COOKIE = settings.LANGUAGE_COOKIE_NAME
 # The parts of the package whose marked strings the catalog must hold. An app joins once
 # its strings are extracted and translated (makemessages -l en, then compilemessages).
-TRANSLATED = [PACKAGE / "templates", PACKAGE / "core", PACKAGE / "accounts", PACKAGE / "ops"]
-# Templates of the foundation, all of whose Chinese text is marked for translation.
-FOUNDATION_TEMPLATES = [PACKAGE / "templates", PACKAGE / "core" / "templates",
-                        PACKAGE / "accounts" / "templates", PACKAGE / "ops" / "templates"]
+TRANSLATED = [PACKAGE / "templates", PACKAGE / "core", PACKAGE / "accounts", PACKAGE / "ops",
+              PACKAGE / "catalog", PACKAGE / "inventory", PACKAGE / "purchasing"]
+# Templates all of whose Chinese text is marked for translation.
+MARKED_TEMPLATES = [PACKAGE / "templates"] + [
+    PACKAGE / app / "templates" for app in ("core", "accounts", "ops", "catalog", "inventory")]
 HAN = re.compile(r"[\u4e00-\u9fff]")
 # Chinese that is meant to stay Chinese in English too, by template and text.
 UNTRANSLATED_ON_PURPOSE = {
@@ -36,6 +37,7 @@ UNTRANSLATED_ON_PURPOSE = {
     "403.html": ["您没有访问此页面的权限。"],  # the Chinese branch only
     "role_list.html": ["数据库管理用户"],  # compares a level label, shows nothing
     "_table.html": ["需要您"],  # a template comment
+    "plan.html": ['value="主推"'],  # a default shelf section name: data, not interface text
 }
 
 
@@ -84,45 +86,56 @@ def test_compiled_mo_matches_the_po():
     assert _catalog(mo) == _catalog(compiled) == _catalog(po)
 
 
-def _marked_in_templates() -> set[str]:
+def _marked_in_templates() -> set[tuple[str | None, str]]:
     found = set()
-    call = re.compile(r"\b(n?gettext)\(u'((?:[^'\\]|\\.)*)'(?:, u'((?:[^'\\]|\\.)*)')?")
+    literal = r"u'((?:[^'\\]|\\.)*)'"
+    call = re.compile(rf"\b(n?gettext)\({literal}(?:, {literal})?")
+    in_context = re.compile(rf"\bn?pgettext\({literal}, {literal}")
     for path in (p for root in TRANSLATED for p in root.rglob("*.html")):
-        for match in call.finditer(templatize(path.read_text(encoding="utf-8"), origin=path)):
-            found.add(ast.literal_eval(f"'{match[2]}'"))
+        text = templatize(path.read_text(encoding="utf-8"), origin=path)
+        for match in call.finditer(text):
+            found.add((None, ast.literal_eval(f"'{match[2]}'")))
+        for match in in_context.finditer(text):
+            found.add(tuple(ast.literal_eval(f"'{m}'") for m in match.groups()))
     return found
 
 
-def _marked_in_python() -> set[str]:
+def _marked_in_python() -> set[tuple[str | None, str]]:
     names = {"_", "gettext", "gettext_noop", "gettext_lazy", "ngettext", "ngettext_lazy"}
+    in_context = {"pgettext", "pgettext_lazy", "npgettext", "npgettext_lazy"}
     found = set()
     for path in (p for root in TRANSLATED for p in root.rglob("*.py")):
         if "migrations" in path.parts:
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-                    and node.func.id in names and node.args
-                    and isinstance(node.args[0], ast.Constant)
-                    and isinstance(node.args[0].value, str)):
-                found.add(node.args[0].value)
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+                continue
+            args = [a.value for a in node.args[:2]
+                    if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+            if node.func.id in names and args:
+                found.add((None, args[0]))
+            elif node.func.id in in_context and len(args) == 2:
+                found.add((args[0], args[1]))
     return found
 
 
 def test_catalog_has_every_marked_string():
     """Forgetting makemessages after marking a new string leaves it Chinese in English."""
     po = polib.pofile(str(PO_FILE))
-    known = {e.msgid for e in po if not e.obsolete}
-    missing = sorted((_marked_in_templates() | _marked_in_python()) - known)
+    known = {(e.msgctxt, e.msgid) for e in po if not e.obsolete}
+    missing = sorted((_marked_in_templates() | _marked_in_python()) - known,
+                     key=lambda key: (key[0] or "", key[1]))
     assert missing == [], "run makemessages -l en, translate, compilemessages"
 
 
-def test_foundation_templates_mark_all_their_chinese_text():
+def test_templates_mark_all_their_chinese_text():
     leftovers = []
-    for root in FOUNDATION_TEMPLATES:
+    for root in MARKED_TEMPLATES:
         for path in root.rglob("*.html"):
             text = path.read_text(encoding="utf-8")
             text = re.sub(r"\{% blocktranslate.*?\{% endblocktranslate %\}", "", text, flags=re.S)
-            text = re.sub(r'\{% translate "[^"]*" %\}|_\("[^"]*"\)', "", text)
+            text = re.sub(r'\{% translate "[^"]*"(?: context "[^"]*")?(?: as \w+)? %\}'
+                          r'|_\("[^"]*"\)', "", text)
             for allowed in UNTRANSLATED_ON_PURPOSE.get(path.name, []):
                 text = text.replace(allowed, "")
             leftovers += [f"{path.name}: {line.strip()}" for line in text.splitlines()
@@ -252,3 +265,44 @@ def test_success_messages_and_403_follow_the_language(make_user, client_for):
     assert "您没有访问此页面的权限" not in html
     chinese = client_for(reader).get("/events/").content.decode()
     assert "您没有访问此页面的权限。" in chinese and "You may not open this page." in chinese
+
+
+# -- catalog and inventory pages -------------------------------------------------------
+
+
+@pytest.fixture
+def stocked_product(db):
+    from shopops.inventory import ledger
+    from tests.factories import make_product, make_warehouse
+
+    product = make_product(title="真丝印花连衣裙", code="LY-I18N", skus=[{"颜色": "藏青"}])
+    warehouse = make_warehouse(code="hz-i18n", name="杭州主仓")
+    ledger.receive(actor=None, sku=product.skus.get(), warehouse=warehouse, quantity=7,
+                   location=None, reference="test:setup")
+    return product
+
+
+def test_catalog_and_inventory_pages_are_english_with_the_language_cookie(
+        make_user, client_for, stocked_product):
+    manager = make_user(roles=["product_manager"])
+    zh = client_for(manager)
+    en = _english_client(manager, client_for)
+
+    products_zh = zh.get("/catalog/").content.decode()
+    products = en.get("/catalog/").content.decode()
+    assert "<h1>商品</h1>" in products_zh and "<th>品牌</th>" in products_zh
+    assert "<h1>Products</h1>" in products and "<th>Brand</th>" in products
+    assert "<th>Product</th>" in products and ">Search</button>" in products
+    assert '<div class="nav-section">Catalog</div>' in products
+    assert ">Import &amp; export</a>" in products and ">Stock moves</a>" in products
+    assert "真丝印花连衣裙" in products  # the data stays as entered
+    assert "<h1>商品</h1>" not in products and "导入导出" not in products
+    assert '<p class="muted">Products: 1</p>' in products
+
+    stock = en.get("/inventory/").content.decode()
+    assert "<h1>Stock</h1>" in stock
+    for header in ("Merchant SKU code", "On hand", "Reserved", "Available", "Safety stock"):
+        assert f"<th>{header}</th>" in stock
+    assert "LY-I18N-01" in stock and "杭州主仓" in stock
+    assert "实物库存" not in stock and "安全库存" not in stock
+    assert "<th>实物库存</th>" in zh.get("/inventory/").content.decode()

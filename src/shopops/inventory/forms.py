@@ -3,6 +3,7 @@
 import re
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from shopops.accounts.models import User
 from shopops.catalog.models import Sku
@@ -11,7 +12,7 @@ from shopops.purchasing.models import Supplier
 
 from .models import Document, Location, Warehouse
 
-PICK = "—— 请选择 ——"
+PICK = _("—— 请选择 ——")
 SPLIT = re.compile(r"[\s,，;；]+")
 
 
@@ -20,39 +21,39 @@ def people():
 
 
 class WarehouseForm(forms.Form):
-    code = forms.CharField(label="编码", max_length=20, help_text="小写字母、数字、- 或 _，如 hz-main")
-    name = forms.CharField(label="名称", max_length=60)
-    kind = forms.ChoiceField(label="类型", choices=Warehouse.Kind.choices)
-    address = forms.CharField(label="地址", max_length=200, required=False)
-    sellable = forms.BooleanField(label="计入可售库存（线上可卖）", required=False, initial=True)
-    active = forms.BooleanField(label="启用", required=False, initial=True)
+    code = forms.CharField(label=_("编码"), max_length=20, help_text=_("小写字母、数字、- 或 _，如 hz-main"))
+    name = forms.CharField(label=_("名称"), max_length=60)
+    kind = forms.ChoiceField(label=_("类型"), choices=Warehouse.Kind.choices)
+    address = forms.CharField(label=_("地址"), max_length=200, required=False)
+    sellable = forms.BooleanField(label=_("计入可售库存（线上可卖）"), required=False, initial=True)
+    active = forms.BooleanField(label=_("启用"), required=False, initial=True)
 
 
 class LocationForm(forms.Form):
-    code = forms.CharField(label="库位编码", max_length=30, required=False,
-                           help_text="如 A-01-03")
-    walk_order = forms.IntegerField(label="拣货顺序", required=False, min_value=0)
-    active = forms.BooleanField(label="启用", required=False, initial=True)
+    code = forms.CharField(label=_("库位编码"), max_length=30, required=False,
+                           help_text=_("如 A-01-03"))
+    walk_order = forms.IntegerField(label=_("拣货顺序"), required=False, min_value=0)
+    active = forms.BooleanField(label=_("启用"), required=False, initial=True)
 
 
 class LocationRangeForm(forms.Form):
-    first = forms.CharField(label="起始库位", max_length=30, help_text="如 A-01-01")
-    last = forms.CharField(label="结束库位", max_length=30, help_text="如 A-03-10")
+    first = forms.CharField(label=_("起始库位"), max_length=30, help_text=_("如 A-01-01"))
+    last = forms.CharField(label=_("结束库位"), max_length=30, help_text=_("如 A-03-10"))
 
 
 class DocumentForm(forms.Form):
-    warehouse = forms.ModelChoiceField(label="仓库", queryset=Warehouse.objects.filter(active=True),
+    warehouse = forms.ModelChoiceField(label=_("仓库"), queryset=Warehouse.objects.filter(active=True),
                                        empty_label=PICK)
-    to_warehouse = forms.ModelChoiceField(label="调入仓库/门店", required=False, empty_label=PICK,
+    to_warehouse = forms.ModelChoiceField(label=_("调入仓库/门店"), required=False, empty_label=PICK,
                                           queryset=Warehouse.objects.filter(active=True))
-    supplier = forms.ModelChoiceField(label="供应商/品牌商", required=False, empty_label=PICK,
+    supplier = forms.ModelChoiceField(label=_("供应商/品牌商"), required=False, empty_label=PICK,
                                       queryset=Supplier.objects.filter(active=True))
-    handed_by = forms.ModelChoiceField(label="交出人", queryset=people(), empty_label=PICK)
-    received_by = forms.ModelChoiceField(label="接收人", queryset=people(), empty_label=PICK)
-    note = forms.CharField(label="备注", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    handed_by = forms.ModelChoiceField(label=_("交出人"), queryset=people(), empty_label=PICK)
+    received_by = forms.ModelChoiceField(label=_("接收人"), queryset=people(), empty_label=PICK)
+    note = forms.CharField(label=_("备注"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     lines = forms.CharField(
-        label="明细", widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
-        help_text="每行一个商品：商家编码或条码、数量、库位（有库位的仓库必填）、调入库位（调拨时），用空格或逗号分隔。")
+        label=_("明细"), widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
+        help_text=_("每行一个商品：商家编码或条码、数量、库位（有库位的仓库必填）、调入库位（调拨时），用空格或逗号分隔。"))
 
     def __init__(self, *args, kind, **kwargs):
         super().__init__(*args, **kwargs)
@@ -62,7 +63,7 @@ class DocumentForm(forms.Form):
         if kind != Document.Kind.RECEIPT:
             del self.fields["supplier"]
         if kind == Document.Kind.ISSUE:
-            self.fields["note"].label = "出库原因（样品、报损等）"
+            self.fields["note"].label = _("出库原因（样品、报损等）")
 
 
 def parse_lines(text: str, *, warehouse, to_warehouse=None) -> list[dict]:
@@ -111,18 +112,18 @@ def lines_text(document) -> str:
 
 
 class StocktakeForm(forms.Form):
-    warehouse = forms.ModelChoiceField(label="仓库", queryset=Warehouse.objects.filter(active=True),
+    warehouse = forms.ModelChoiceField(label=_("仓库"), queryset=Warehouse.objects.filter(active=True),
                                        empty_label=PICK)
     locations = forms.CharField(
-        label="库位范围（可选）", required=False,
-        help_text="留空盘点全部库位；或填写库位编码，空格分隔，如 A-01-01 A-01-02。")
-    note = forms.CharField(label="备注", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+        label=_("库位范围（可选）"), required=False,
+        help_text=_("留空盘点全部库位；或填写库位编码，空格分隔，如 A-01-01 A-01-02。"))
+    note = forms.CharField(label=_("备注"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class SafetyStockForm(forms.Form):
-    warehouse = forms.ModelChoiceField(label="仓库", queryset=Warehouse.objects.filter(active=True),
+    warehouse = forms.ModelChoiceField(label=_("仓库"), queryset=Warehouse.objects.filter(active=True),
                                        empty_label=PICK)
-    safety_stock = forms.IntegerField(label="安全库存", min_value=0)
-    responsible = forms.ModelChoiceField(label="负责人（留空则提醒仓库主管和商品经理）",
+    safety_stock = forms.IntegerField(label=_("安全库存"), min_value=0)
+    responsible = forms.ModelChoiceField(label=_("负责人（留空则提醒仓库主管和商品经理）"),
                                          required=False, queryset=people(),
-                                         empty_label="（不指定）")
+                                         empty_label=_("（不指定）"))

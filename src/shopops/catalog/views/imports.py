@@ -14,6 +14,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
@@ -28,11 +29,19 @@ from ..models import Brand, Channel, ImportJob, Product
 PAGE_SIZE = 50
 ERRORS_PER_PAGE = 100
 COUNT_LABELS = {
-    "products_new": "新建商品", "products_updated": "更新商品", "products_unchanged": "无变化的商品",
-    "skus_new": "新建SKU", "skus_updated": "更新SKU", "skus_unchanged": "无变化的SKU",
-    "proposals": "调价申请（每个商品一份）", "price_lines": "调价明细", "prices_unchanged": "价格无变化",
-    "adjustments": "盘点调整", "stock_unchanged": "数量无变化", "units_added": "盘盈件数",
-    "units_removed": "盘亏件数",
+    "products_new": pgettext_lazy("import count", "新建商品"),
+    "products_updated": gettext_lazy("更新商品"),
+    "products_unchanged": gettext_lazy("无变化的商品"),
+    "skus_new": gettext_lazy("新建SKU"),
+    "skus_updated": gettext_lazy("更新SKU"),
+    "skus_unchanged": gettext_lazy("无变化的SKU"),
+    "proposals": gettext_lazy("调价申请（每个商品一份）"),
+    "price_lines": gettext_lazy("调价明细"),
+    "prices_unchanged": gettext_lazy("价格无变化"),
+    "adjustments": gettext_lazy("盘点调整"),
+    "stock_unchanged": gettext_lazy("数量无变化"),
+    "units_added": gettext_lazy("盘盈件数"),
+    "units_removed": gettext_lazy("盘亏件数"),
 }
 RUNNING = {ImportJob.State.PARSING, ImportJob.State.APPLYING}
 STALLED_AFTER = timedelta(minutes=10)  # 50,000 rows take well under a minute

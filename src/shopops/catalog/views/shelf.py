@@ -9,6 +9,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from shopops.core.access import access
@@ -81,8 +82,8 @@ def slot_add(request):
             actor=request.user, product=Product.objects.get(pk=product_id), page=page,
             category=category, section=post.get("section", ""),
             position=post.get("position") or None,
-            starts_at=_when(post.get("starts_at"), "开始时间"),
-            ends_at=_when(post.get("ends_at"), "结束时间"))
+            starts_at=_when(post.get("starts_at"), pgettext("shelf slot", "开始时间")),
+            ends_at=_when(post.get("ends_at"), _("结束时间")))
     except UserError as exc:
         messages.error(request, user_message(exc))
     else:
@@ -101,9 +102,10 @@ def slot_change(request, pk):
             actions.move_slot(actor=request.user, slot=slot,
                               position=int(request.POST.get("position", slot.position)))
         elif op == "reschedule":
-            actions.reschedule_slot(actor=request.user, slot=slot,
-                                    starts_at=_when(request.POST.get("starts_at"), "开始时间"),
-                                    ends_at=_when(request.POST.get("ends_at"), "结束时间"))
+            actions.reschedule_slot(
+                actor=request.user, slot=slot,
+                starts_at=_when(request.POST.get("starts_at"), pgettext("shelf slot", "开始时间")),
+                ends_at=_when(request.POST.get("ends_at"), _("结束时间")))
         elif op == "remove":
             actions.remove_slot(actor=request.user, slot=slot)
         else:

@@ -6,6 +6,7 @@ from django.db.models import Count, Max, Q, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from shopops.core.access import access
@@ -92,7 +93,7 @@ def warehouse_edit(request, pk):
         except UserError as exc:
             messages.error(request, user_message(exc))
         else:
-            messages.success(request, _("已保存。"))
+            messages.success(request, pgettext("flash", "已保存。"))
             return redirect("inventory:warehouse_detail", pk=pk)
     return render(request, "inventory/warehouse_form.html", {
         "form": form, "warehouse": warehouse,
