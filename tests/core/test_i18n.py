@@ -306,3 +306,17 @@ def test_catalog_and_inventory_pages_are_english_with_the_language_cookie(
     assert "LY-I18N-01" in stock and "杭州主仓" in stock
     assert "实物库存" not in stock and "安全库存" not in stock
     assert "<th>实物库存</th>" in zh.get("/inventory/").content.decode()
+
+
+def test_states_and_kinds_read_in_english_with_the_english_cookie(staff, client_for):
+    """Choice labels (proposal states, access levels) follow the chosen language too."""
+    from shopops.core.actions.approvals import propose
+
+    picker = staff["picker"]
+    propose(actor=staff["sysadmin"], kind="role_change", title="调岗",
+            payload={"user_id": picker.pk, "add": [{"role": "printer"}]}, subject=picker)
+    client = client_for(staff["sysadmin"])
+    assert "待审批" in client.get("/proposals/mine/").content.decode()
+    client.cookies[COOKIE] = "en"
+    page = client.get("/proposals/mine/").content.decode()
+    assert "Pending approval" in page and "待审批" not in page

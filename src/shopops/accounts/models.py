@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from shopops.core.access import CAPABILITIES, LEVELS
 
@@ -8,11 +9,9 @@ from shopops.core.access import CAPABILITIES, LEVELS
 class AccessLevel(models.TextChoices):
     """ROLE-2 数据库用户权限级别."""
 
-    READ = "read", "一般用户"
-    WRITE = "write", "后台管理用户"
-    DB = "db", "数据库管理用户"
-
-
+    READ = "read", _("一般用户")
+    WRITE = "write", _("后台管理用户")
+    DB = "db", _("数据库管理用户")
 class Role(models.Model):
     """A post (岗位) of the department. Grants capabilities; a person may hold several."""
 

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 ATTRIBUTE_ORDER = ("颜色", "尺码", "规格")
 
@@ -53,11 +54,10 @@ class Channel(models.Model):
 
     class Kind(models.TextChoices):
         B2C = "b2c", "官网商城"
-        TAOBAO = "taobao", "淘宝/天猫"
-        JD = "jd", "京东"
-        OTHER = "other", "其他平台"
-        BRANCH = "branch", "实体分店"
-
+        TAOBAO = "taobao", _("淘宝/天猫")
+        JD = "jd", _("京东")
+        OTHER = "other", _("其他平台")
+        BRANCH = "branch", _("实体分店")
     code = models.SlugField("编码", max_length=30, unique=True)
     name = models.CharField("名称", max_length=60)
     kind = models.CharField("类型", max_length=10, choices=Kind.choices)
@@ -77,10 +77,9 @@ class Product(models.Model):
     """A product (款, SPU) with its SKUs (CAT-1)."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "草稿"
-        ACTIVE = "active", "在售商品"
-        DISCONTINUED = "discontinued", "已停产"
-
+        DRAFT = "draft", _("草稿")
+        ACTIVE = "active", _("在售商品")
+        DISCONTINUED = "discontinued", _("已停产")
     code = models.CharField("款号", max_length=40, unique=True)
     title = models.CharField("标题", max_length=200)
     selling_points = models.TextField("卖点", blank=True)
@@ -145,14 +144,12 @@ class Listing(models.Model):
     """A product's presence in one channel (上架/下架, CAT-2, CAT-3)."""
 
     class State(models.TextChoices):
-        UNLISTED = "unlisted", "未上架"
-        LISTED = "listed", "已上架"
-        DELISTED = "delisted", "已下架"
-
+        UNLISTED = "unlisted", _("未上架")
+        LISTED = "listed", _("已上架")
+        DELISTED = "delisted", _("已下架")
     class DelistReason(models.TextChoices):
-        STOCK_ZERO = "stock_zero", "库存为零自动下架"
-        APPROVED = "approved", "审批下架"
-
+        STOCK_ZERO = "stock_zero", _("库存为零自动下架")
+        APPROVED = "approved", _("审批下架")
     product = models.ForeignKey(Product, verbose_name="商品", on_delete=models.CASCADE,
                                 related_name="listings")
     channel = models.ForeignKey(Channel, verbose_name="渠道", on_delete=models.PROTECT,
@@ -245,10 +242,9 @@ class Media(models.Model):
     """An image, video or document of a product (CAT-7 limits apply at upload)."""
 
     class Kind(models.TextChoices):
-        IMAGE = "image", "图片"
-        VIDEO = "video", "视频"
-        DOCUMENT = "document", "文档"
-
+        IMAGE = "image", _("图片")
+        VIDEO = "video", _("视频")
+        DOCUMENT = "document", _("文档")
     product = models.ForeignKey(Product, verbose_name="商品", on_delete=models.CASCADE,
                                 related_name="media")
     kind = models.CharField("类型", max_length=10, choices=Kind.choices)
@@ -276,9 +272,8 @@ class ShelfSlot(models.Model):
     position, from when to when."""
 
     class Page(models.TextChoices):
-        HOME = "home", "首页"
-        CATEGORY = "category", "类目页"
-
+        HOME = "home", _("首页")
+        CATEGORY = "category", _("类目页")
     page = models.CharField("页面", max_length=20, choices=Page.choices, default=Page.HOME)
     category = models.ForeignKey(Category, verbose_name="类目", null=True, blank=True,
                                  on_delete=models.CASCADE, related_name="shelf_slots")
@@ -305,10 +300,9 @@ class Submission(models.Model):
     """Product information sent in by a branch or brand merchant, held for review (CAT-5)."""
 
     class State(models.TextChoices):
-        PENDING = "pending", "待审核"
-        ACCEPTED = "accepted", "已通过"
-        RETURNED = "returned", "已退回（要求重新采集）"
-
+        PENDING = "pending", _("待审核")
+        ACCEPTED = "accepted", _("已通过")
+        RETURNED = "returned", _("已退回（要求重新采集）")
     source = models.ForeignKey("purchasing.Supplier", verbose_name="来源商家", null=True,
                                blank=True, on_delete=models.PROTECT, related_name="submissions")
     source_channel = models.ForeignKey(Channel, verbose_name="来源分店", null=True, blank=True,
@@ -340,18 +334,16 @@ class ImportJob(models.Model):
     """A bulk import (CAT-9): parsed and previewed first, applied all-or-nothing."""
 
     class Kind(models.TextChoices):
-        PRODUCTS = "products", "商品与SKU"
-        PRICES = "prices", "价格"
-        STOCK = "stock", "库存"
-
+        PRODUCTS = "products", _("商品与SKU")
+        PRICES = "prices", _("价格")
+        STOCK = "stock", _("库存")
     class State(models.TextChoices):
-        PARSING = "parsing", "解析中"
-        PREVIEW = "preview", "待确认"
-        INVALID = "invalid", "有错误"
-        APPLYING = "applying", "导入中"
-        DONE = "done", "已导入"
-        FAILED = "failed", "失败"
-
+        PARSING = "parsing", _("解析中")
+        PREVIEW = "preview", _("待确认")
+        INVALID = "invalid", _("有错误")
+        APPLYING = "applying", _("导入中")
+        DONE = "done", _("已导入")
+        FAILED = "failed", _("失败")
     kind = models.CharField("类型", max_length=10, choices=Kind.choices)
     state = models.CharField("状态", max_length=10, choices=State.choices, default=State.PARSING)
     file = models.FileField("文件", upload_to="imports/%Y/%m/")

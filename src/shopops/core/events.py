@@ -3,10 +3,14 @@
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.utils.functional import Promise
+
 from .models import Event
 
 
 def _plain(value):
+    if isinstance(value, Promise):  # a lazily translated label: store the text
+        return str(value)
     if isinstance(value, (datetime, date)):
         return value.isoformat()
     if isinstance(value, Decimal):
@@ -18,6 +22,9 @@ def _plain(value):
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
     return value
+
+
+plain = _plain  # JSON-safe copy of a value (dates, Decimals, rows, lazy labels)
 
 
 def diff(before: dict, after: dict) -> dict:

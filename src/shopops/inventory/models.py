@@ -2,15 +2,15 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class Warehouse(models.Model):
     """A warehouse or a branch store holding stock (INV-1, INV-4)."""
 
     class Kind(models.TextChoices):
-        WAREHOUSE = "warehouse", "仓库"
-        STORE = "store", "门店"
-
+        WAREHOUSE = "warehouse", _("仓库")
+        STORE = "store", _("门店")
     code = models.SlugField("编码", max_length=20, unique=True)
     name = models.CharField("名称", max_length=60)
     kind = models.CharField("类型", max_length=10, choices=Kind.choices, default=Kind.WAREHOUSE)
@@ -111,15 +111,14 @@ class Move(models.Model):
     the sums of these deltas per (sku, warehouse)."""
 
     class Kind(models.TextChoices):
-        RECEIPT = "receipt", "入库"
-        SHIPMENT = "shipment", "出库"
-        RESERVE = "reserve", "占用"
-        RELEASE = "release", "释放占用"
-        TRANSFER_OUT = "transfer_out", "调拨出库"
-        TRANSFER_IN = "transfer_in", "调拨入库"
-        ADJUST = "adjust", "盘点调整"
-        RETURN = "return", "退货入库"
-
+        RECEIPT = "receipt", _("入库")
+        SHIPMENT = "shipment", _("出库")
+        RESERVE = "reserve", _("占用")
+        RELEASE = "release", _("释放占用")
+        TRANSFER_OUT = "transfer_out", _("调拨出库")
+        TRANSFER_IN = "transfer_in", _("调拨入库")
+        ADJUST = "adjust", _("盘点调整")
+        RETURN = "return", _("退货入库")
     at = models.DateTimeField("时间", default=timezone.now)
     kind = models.CharField("类型", max_length=20, choices=Kind.choices)
     sku = models.ForeignKey("catalog.Sku", verbose_name="SKU", on_delete=models.PROTECT,
@@ -162,10 +161,9 @@ class Reservation(models.Model):
     expires unpaid; consumed when the goods ship."""
 
     class State(models.TextChoices):
-        ACTIVE = "active", "占用中"
-        RELEASED = "released", "已释放"
-        CONSUMED = "consumed", "已出库"
-
+        ACTIVE = "active", _("占用中")
+        RELEASED = "released", _("已释放")
+        CONSUMED = "consumed", _("已出库")
     sku = models.ForeignKey("catalog.Sku", verbose_name="SKU", on_delete=models.PROTECT,
                             related_name="reservations")
     warehouse = models.ForeignKey(Warehouse, verbose_name="仓库", on_delete=models.PROTECT,
@@ -192,19 +190,17 @@ class Document(models.Model):
     move only when both people of the handover have signed (FUL-3)."""
 
     class Kind(models.TextChoices):
-        RECEIPT = "receipt", "入库单"
-        TRANSFER = "transfer", "调拨单"
-        STOCKTAKE = "stocktake", "盘点单"
-        ISSUE = "issue", "出库单"
-
+        RECEIPT = "receipt", _("入库单")
+        TRANSFER = "transfer", _("调拨单")
+        STOCKTAKE = "stocktake", _("盘点单")
+        ISSUE = "issue", _("出库单")
     class State(models.TextChoices):
-        DRAFT = "draft", "草稿"
-        SIGNING = "signing", "待交接签字"
-        POSTED = "posted", "已过账"
-        COUNTING = "counting", "盘点中"
-        PROPOSED = "proposed", "差异待审批"
-        CANCELLED = "cancelled", "已作废"
-
+        DRAFT = "draft", _("草稿")
+        SIGNING = "signing", _("待交接签字")
+        POSTED = "posted", _("已过账")
+        COUNTING = "counting", _("盘点中")
+        PROPOSED = "proposed", _("差异待审批")
+        CANCELLED = "cancelled", _("已作废")
     number = models.CharField("单号", max_length=30, unique=True)
     kind = models.CharField("类型", max_length=10, choices=Kind.choices)
     state = models.CharField("状态", max_length=10, choices=State.choices, default=State.DRAFT)

@@ -1,21 +1,20 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class Backup(models.Model):
     """One backup file (OPS-1): full database or orders only."""
 
     class Kind(models.TextChoices):
-        FULL = "full", "完整备份"
-        ORDERS = "orders", "订单备份"
-
+        FULL = "full", _("完整备份")
+        ORDERS = "orders", _("订单备份")
     class Status(models.TextChoices):
-        RUNNING = "running", "进行中"
-        OK = "ok", "成功"
-        FAILED = "failed", "失败"
-        DELETED = "deleted", "已按保留策略删除"
-
+        RUNNING = "running", _("进行中")
+        OK = "ok", _("成功")
+        FAILED = "failed", _("失败")
+        DELETED = "deleted", _("已按保留策略删除")
     kind = models.CharField("类型", max_length=10, choices=Kind.choices, default=Kind.FULL)
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.RUNNING)
     started_at = models.DateTimeField("开始时间", default=timezone.now)

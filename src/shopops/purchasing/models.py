@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Supplier(models.Model):
@@ -7,10 +8,9 @@ class Supplier(models.Model):
     Purchase orders, samples and contract terms (PUR-*) will hang off this."""
 
     class Kind(models.TextChoices):
-        SUPPLIER = "supplier", "供应商"
-        BRAND = "brand", "品牌商"
-        CONSIGNMENT = "consignment", "联营商家"
-
+        SUPPLIER = "supplier", _("供应商")
+        BRAND = "brand", _("品牌商")
+        CONSIGNMENT = "consignment", _("联营商家")
     code = models.CharField("编码", max_length=30, unique=True)
     name = models.CharField("名称", max_length=120)
     kind = models.CharField("类型", max_length=20, choices=Kind.choices, default=Kind.SUPPLIER)

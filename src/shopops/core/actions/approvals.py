@@ -275,7 +275,7 @@ def _execute(proposal, actor):
     spec = _kind(proposal.kind)
     changes = _move(proposal, from_state=S.APPROVED, state=S.EXECUTED,
                     executed_at=timezone.now(), executed_by=actor)
-    result = spec.execute(proposal=proposal, actor=actor) or {}
+    result = events.plain(spec.execute(proposal=proposal, actor=actor) or {})
     Proposal.objects.filter(pk=proposal.pk).update(result=result)
     proposal.result = result
     _log(proposal, ProposalAction.Verb.EXECUTE, actor)

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class ApprovalChain(models.Model):
@@ -35,13 +36,12 @@ class Proposal(models.Model):
     """A proposal (申请) going through its approval chain (APR-1)."""
 
     class State(models.TextChoices):
-        DRAFT = "draft", "草稿"
-        PENDING = "pending", "待审批"
-        APPROVED = "approved", "已批准待执行"
-        REJECTED = "rejected", "已驳回"
-        EXECUTED = "executed", "已执行"
-        WITHDRAWN = "withdrawn", "已撤回"
-
+        DRAFT = "draft", _("草稿")
+        PENDING = "pending", _("待审批")
+        APPROVED = "approved", _("已批准待执行")
+        REJECTED = "rejected", _("已驳回")
+        EXECUTED = "executed", _("已执行")
+        WITHDRAWN = "withdrawn", _("已撤回")
     kind = models.CharField("申请类型", max_length=50)
     title = models.CharField("标题", max_length=200)
     proposer = models.ForeignKey(
@@ -104,13 +104,12 @@ class ProposalAction(models.Model):
     """One thing done to a proposal: submitted, approved, rejected, commented, withdrawn, executed."""
 
     class Verb(models.TextChoices):
-        SUBMIT = "submit", "提交"
-        APPROVE = "approve", "批准"
-        REJECT = "reject", "驳回"
-        COMMENT = "comment", "评论"
-        WITHDRAW = "withdraw", "撤回"
-        EXECUTE = "execute", "执行"
-
+        SUBMIT = "submit", _("提交")
+        APPROVE = "approve", _("批准")
+        REJECT = "reject", _("驳回")
+        COMMENT = "comment", _("评论")
+        WITHDRAW = "withdraw", _("撤回")
+        EXECUTE = "execute", _("执行")
     proposal = models.ForeignKey(
         Proposal, verbose_name="申请", on_delete=models.CASCADE, related_name="actions"
     )

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class Deadline(models.Model):
@@ -8,16 +9,14 @@ class Deadline(models.Model):
     happens when it passes. The scheduler fires each due deadline exactly once."""
 
     class State(models.TextChoices):
-        PENDING = "pending", "进行中"
-        FIRED = "fired", "已超时"
-        MET = "met", "已按时完成"
-        CANCELLED = "cancelled", "已取消"
-
+        PENDING = "pending", _("进行中")
+        FIRED = "fired", _("已超时")
+        MET = "met", _("已按时完成")
+        CANCELLED = "cancelled", _("已取消")
     class Action(models.TextChoices):
-        NOTIFY = "notify", "通知负责人"
-        ESCALATE = "escalate", "上报主管"
-        SERVICE = "service", "自动执行"
-
+        NOTIFY = "notify", _("通知负责人")
+        ESCALATE = "escalate", _("上报主管")
+        SERVICE = "service", _("自动执行")
     rule = models.CharField("规则", max_length=30, blank=True)  # e.g. ORD-2, FUL-1
     title = models.CharField("事项", max_length=200)
     subject_type = models.CharField("对象类型", max_length=100)
