@@ -34,7 +34,8 @@ def _add_routers():
     api.add_router("/", core_router)
     api.add_router("/ops/", ops_router)
     for prefix, module in (("/catalog/", "shopops.catalog.api"),
-                           ("/inventory/", "shopops.inventory.api")):
+                           ("/inventory/", "shopops.inventory.api"),
+                           ("/orders/", "shopops.orders.api")):
         api.add_router(prefix, import_module(module).router)
 
 

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "shopops.purchasing",
     "shopops.catalog",
     "shopops.inventory",
+    "shopops.orders",
 ]
 
 MIDDLEWARE = [

@@ -8,6 +8,7 @@ urlpatterns = [
     path("ops/", include("shopops.ops.urls")),
     path("catalog/", include("shopops.catalog.urls")),
     path("inventory/", include("shopops.inventory.urls")),
+    path("orders/", include("shopops.orders.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -21,6 +21,7 @@ DOMAIN_DEMOS = [
     "shopops.inventory.demo",
     "shopops.catalog.demo_pricing",
     "shopops.catalog.demo_imports",
+    "shopops.orders.demo",
 ]
 
 # username (= post code), 姓名, 工号, supervisor username, access level

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class OrdersConfig(AppConfig):
+    name = "shopops.orders"
+    label = "orders"
+    verbose_name = "订单管理"
+
+    def ready(self):
+        from . import capabilities, labels, navdefs  # noqa: F401

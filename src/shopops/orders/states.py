@@ -1,0 +1,60 @@
+"""The order state machine (ORD-7): the one map of legal moves. Actions move orders only
+through core.states.transition with this map."""
+
+from django.db import models
+
+
+class State(models.TextChoices):
+    PENDING_PAYMENT = "pending_payment", "待付款"
+    PAID = "paid", "已付款"
+    CONFIRMED = "confirmed", "已确认"
+    REVIEWED = "reviewed", "已审单"
+    PRINTED = "printed", "已打单"
+    PICKED = "picked", "已配货"
+    VERIFIED = "verified", "已验货"
+    PACKED = "packed", "已打包"
+    SHIPPED = "shipped", "已发货"
+    DELIVERED = "delivered", "已签收"
+    COMPLETED = "completed", "已完成"
+    CANCELLED = "cancelled", "已取消"
+    ON_HOLD = "on_hold", "异常挂起"
+    OUT_OF_STOCK = "out_of_stock", "缺货"
+
+
+S = State
+# States an order can be held in (异常/挂起) or declared short (缺货) from, and go back to.
+HOLDABLE = {S.PAID, S.CONFIRMED, S.REVIEWED}
+# Before print the order is voided directly (ORD-6); after print it is intercepted (FUL-4).
+CANCELLABLE = {S.PENDING_PAYMENT, S.PAID, S.CONFIRMED, S.REVIEWED, S.ON_HOLD, S.OUT_OF_STOCK}
+PRINTED_OR_LATER = {S.PRINTED, S.PICKED, S.VERIFIED, S.PACKED}
+TERMINAL = {S.COMPLETED, S.CANCELLED}
+
+ALLOWED: dict[str, set[str]] = {
+    S.PENDING_PAYMENT: {S.PAID, S.CANCELLED},
+    S.PAID: {S.CONFIRMED, S.CANCELLED, S.ON_HOLD, S.OUT_OF_STOCK},
+    S.CONFIRMED: {S.REVIEWED, S.CANCELLED, S.ON_HOLD, S.OUT_OF_STOCK},
+    S.REVIEWED: {S.PRINTED, S.CANCELLED, S.ON_HOLD, S.OUT_OF_STOCK},
+    S.PRINTED: {S.PICKED},
+    S.PICKED: {S.VERIFIED},
+    S.VERIFIED: {S.PACKED},
+    S.PACKED: {S.SHIPPED},
+    S.SHIPPED: {S.DELIVERED},
+    S.DELIVERED: {S.COMPLETED},
+    S.COMPLETED: set(),
+    S.CANCELLED: set(),
+    # Released back to the state it was held from (held_from), or cancelled.
+    S.ON_HOLD: HOLDABLE | {S.CANCELLED},
+    S.OUT_OF_STOCK: HOLDABLE | {S.CANCELLED},
+}
+
+
+class HoldReason(models.TextChoices):
+    """Why an order is held (异常/挂起) or short (缺货): typed, so queues can filter and
+    FUL-1's rules can say which rule held it."""
+
+    ADDRESS = "address", "地址不完整或有误"
+    CUSTOMER_REQUEST = "customer_request", "客户要求暂缓发货"
+    REMARK = "remark", "留言/备注待确认"
+    PAYMENT = "payment", "付款异常"
+    OUT_OF_STOCK = "out_of_stock", "缺货"
+    OTHER = "other", "其他"
