@@ -51,7 +51,7 @@ def test_role4_event_log_shows_who_when_what_before_after(auditor, clerk, client
     assert "提出价格调整申请" in html
     assert f'<a href="/proposals/{proposal.pk}/">#{proposal.pk} 调价</a>' in html
     # before → after, with the field's Chinese name from the model
-    assert "<span class=\"field\">状态</span>：<del>draft</del> → <ins>pending</ins>" in html
+    assert "<span class=\"field\">状态</span>：<del>草稿</del> → <ins>待审批</ins>" in html
 
 
 def test_role4_event_log_newest_first_and_paginated_by_50(auditor, client_for):
@@ -158,7 +158,7 @@ def test_role4_object_history_tag_renders_an_objects_trail(clerk, auditor):
     assert "提出申请乙" not in html
     assert html.index("批准甲") < html.index("提出申请甲")  # newest first
     assert "王经理" in html and "审批通过" in html
-    assert "<del>pending</del> → <ins>approved</ins>" in html
+    assert "<del>待审批</del> → <ins>已批准待执行</ins>" in html
 
 
 def test_object_history_of_object_without_events(clerk):
@@ -266,3 +266,16 @@ def test_role4_events_api_needs_view_events(clerk, client_for, client, db):
     assert response.json()["code"] == "permission_denied"
     assert client_for(clerk).get("/api/v1/events/object/core.proposal/1").status_code == 403
     assert client.get("/api/v1/events").status_code == 401
+
+
+def test_role4_state_changes_read_with_their_labels(staff, client_for):
+    """An object's history shows 待审批 → 已驳回, not pending → rejected."""
+    from shopops.core.actions.approvals import propose, reject_proposal
+
+    picker = staff["picker"]
+    proposal = propose(actor=staff["sysadmin"], kind="role_change", title="调岗",
+                       payload={"user_id": picker.pk, "add": [{"role": "printer"}]},
+                       subject=picker)
+    reject_proposal(actor=staff["manager"], proposal=proposal, comment="先培训")
+    page = client_for(staff["sysadmin"]).get(f"/proposals/{proposal.pk}/").content.decode()
+    assert "已驳回" in page and "rejected</ins>" not in page

@@ -77,8 +77,26 @@ def change_rows(changes, object_type: str = ""):
             before, after = pair
         else:
             before, after = None, pair
-        rows.append((field_label(object_type, name), plain_value(before), plain_value(after)))
+        labels = _choice_labels(object_type, name)
+
+        def shown(value):
+            return labels.get(value, value) if isinstance(value, (str, int)) else value
+
+        rows.append((field_label(object_type, name), plain_value(shown(before)),
+                     plain_value(shown(after))))
     return rows
+
+
+def _choice_labels(object_type: str, name: str) -> dict:
+    """{stored value: label} when the field has choices ("paid" → 已付款), else {}."""
+    model = _model(object_type)
+    if model is None:
+        return {}
+    try:
+        field = model._meta.get_field(name)
+    except Exception:  # noqa: BLE001 — not a model field (e.g. "roles")
+        return {}
+    return {value: str(label) for value, label in getattr(field, "flatchoices", ()) or ()}
 
 
 @register.filter
