@@ -78,13 +78,13 @@ def change_rows(changes, object_type: str = ""):
         else:
             before, after = None, pair
         labels = _choice_labels(object_type, name)
-
-        def shown(value):
-            return labels.get(value, value) if isinstance(value, (str, int)) else value
-
-        rows.append((field_label(object_type, name), plain_value(shown(before)),
-                     plain_value(shown(after))))
+        rows.append((field_label(object_type, name), plain_value(_shown(labels, before)),
+                     plain_value(_shown(labels, after))))
     return rows
+
+
+def _shown(labels: dict, value):
+    return labels.get(value, value) if isinstance(value, (str, int)) else value
 
 
 def _choice_labels(object_type: str, name: str) -> dict:
