@@ -7,4 +7,4 @@ class OrdersConfig(AppConfig):
     verbose_name = "订单管理"
 
     def ready(self):
-        from . import capabilities, labels, navdefs  # noqa: F401
+        from . import capabilities, labels, navdefs, settings_defs  # noqa: F401

@@ -12,6 +12,7 @@ from shopops.inventory.models import Warehouse
 
 from ..models import Order, OrderLine
 from ..states import State
+from . import deadlines
 from ._common import require_cap
 
 ADDRESS_FIELDS = ("customer_name", "customer_phone", "province", "city", "address_detail")
@@ -113,4 +114,5 @@ def create_order(*, actor, channel, lines, customer_name, customer_phone, provin
            data={"channel": channel.code, "platform_order_no": platform_order_no,
                  "state": order.state, "paid_fen": order.paid_fen,
                  "lines": [[d["sku"].code, d["quantity"], d["unit_price_fen"]] for d in clean]})
+    deadlines.order_created(actor=actor, order=order)
     return order

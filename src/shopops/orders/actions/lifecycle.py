@@ -12,6 +12,7 @@ from shopops.inventory.models import Reservation
 
 from ..models import Order
 from ..states import ALLOWED, HOLDABLE, PRINTED_OR_LATER, HoldReason, State
+from . import deadlines
 from ._common import locked, require_cap
 
 MACHINE = "订单"
@@ -32,6 +33,7 @@ def mark_paid(*, actor, order, paid_at=None, paid_fen=None) -> Order:
     _move(order, State.PAID, **also)
     record(actor=actor, verb="order.paid", obj=order, summary=f"{order.number} 已付款",
            data={"paid_fen": order.paid_fen, "paid_at": paid_at})
+    deadlines.order_paid(actor=actor, order=order)
     return order
 
 
@@ -42,6 +44,7 @@ def confirm(*, actor, order) -> Order:
     order = locked(order)
     _move(order, State.CONFIRMED)
     record(actor=actor, verb="order.confirmed", obj=order, summary=f"{order.number} 已确认")
+    deadlines.order_confirmed(actor=actor, order=order)
     return order
 
 
@@ -68,6 +71,7 @@ def cancel(*, actor, order, reason) -> Order:
     record(actor=actor, verb="order.cancelled", obj=order,
            summary=f"{order.number} 取消：{reason}", changes={"state": [before, order.state]},
            data={"reason": reason, "released": released})
+    deadlines.order_cancelled(actor=actor, order=order, reason=reason)
     return order
 
 
