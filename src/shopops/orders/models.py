@@ -135,3 +135,76 @@ class Amendment(models.Model):
 
     def __str__(self):
         return f"{self.order_id} {self.get_field_display()}"
+
+
+class OrderImport(models.Model):
+    """An uploaded platform order export (ORD-1): parsed into a preview that lists every
+    problem row, applied only when confirmed. `plan` holds the parsed orders."""
+
+    class State(models.TextChoices):
+        PREVIEW = "preview", "待确认"
+        APPLYING = "applying", "导入中"
+        DONE = "done", "已导入"
+
+    channel = models.ForeignKey("catalog.Channel", verbose_name="渠道", on_delete=models.PROTECT,
+                                related_name="+")
+    platform = models.CharField("格式", max_length=10)  # taobao | jd
+    original_name = models.CharField("原文件名", max_length=200)
+    state = models.CharField("状态", max_length=10, choices=State.choices, default=State.PREVIEW)
+    plan = models.JSONField("解析结果", default=list, blank=True)
+    # [{"row": 3, "order_no": "…", "message": "…", "message_en": "…"}]
+    errors = models.JSONField("问题行", default=list, blank=True)
+    summary = models.JSONField("结果", default=dict, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="导入人", null=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField("上传时间", default=timezone.now)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "订单导入"
+        verbose_name_plural = "订单导入"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class UnmatchedLine(models.Model):
+    """A line of an imported order that matched no SKU (ORD-1). Its order waits, whole,
+    until staff pick a SKU for every open line of it; then the order is created."""
+
+    class State(models.TextChoices):
+        OPEN = "open", "待处理"
+        RESOLVED = "resolved", "已处理"
+
+    source = models.ForeignKey(OrderImport, verbose_name="导入", null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="unmatched")
+    channel = models.ForeignKey("catalog.Channel", verbose_name="渠道", on_delete=models.PROTECT,
+                                related_name="+")
+    platform_order_no = models.CharField("平台订单号", max_length=64, db_index=True)
+    row_number = models.PositiveIntegerField("行号", default=0)
+    line_index = models.PositiveIntegerField("订单内行序号", default=0)
+    title = models.CharField("商品标题", max_length=200, blank=True)
+    merchant_code = models.CharField("商家编码", max_length=64, blank=True)
+    quantity = models.PositiveIntegerField("数量", default=1)
+    reason = models.CharField("原因", max_length=200)
+    raw = models.JSONField("原始行", default=dict)
+    payload = models.JSONField("订单数据", default=dict)  # the whole parsed order
+    state = models.CharField("状态", max_length=10, choices=State.choices, default=State.OPEN,
+                             db_index=True)
+    sku = models.ForeignKey("catalog.Sku", verbose_name="SKU", null=True, blank=True,
+                            on_delete=models.PROTECT, related_name="+")
+    order = models.ForeignKey(Order, verbose_name="订单", null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="处理人", null=True,
+                                    blank=True, on_delete=models.SET_NULL, related_name="+")
+    resolved_at = models.DateTimeField("处理时间", null=True, blank=True)
+    created_at = models.DateTimeField("创建时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "未匹配订单行"
+        verbose_name_plural = "未匹配订单行"
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.platform_order_no} #{self.line_index}"

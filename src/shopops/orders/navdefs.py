@@ -7,3 +7,4 @@ from shopops.core.nav import nav_item
 S = gettext_noop("订单 Orders")
 nav_item(S, gettext_noop("订单"), "orders:order_list", "orders.view", order=15)
 nav_item(S, gettext_noop("录入订单"), "orders:order_create", "orders.create", order=16)
+nav_item(S, gettext_noop("订单导入"), "orders:import_list", "orders.create", order=17)
