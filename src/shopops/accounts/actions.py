@@ -233,14 +233,17 @@ def apply_role_change(*, proposal, actor):
             "roles": after}
 
 
+def added_role_label(add: dict) -> str:
+    """"打单员（代理，至 2026-12-07）" for one entry of a role-change payload's "add"."""
+    label = role_name(add.get("role", ""))
+    if add.get("acting"):
+        label += f"（代理{'，至 ' + add['ends_on'] if add.get('ends_on') else ''}）"
+    return label
+
+
 def describe_role_change(payload):
     parts = []
-    adds = []
-    for add in payload.get("add") or []:
-        label = role_name(add.get("role", ""))
-        if add.get("acting"):
-            label += f"（代理{'，至 ' + add['ends_on'] if add.get('ends_on') else ''}）"
-        adds.append(label)
+    adds = [added_role_label(add) for add in payload.get("add") or []]
     if adds:
         parts.append("增加 " + "、".join(adds))
     if payload.get("remove"):

@@ -9,16 +9,11 @@ _PERSON = {"user_id": "员工编号", "user_label": "员工"}
 _LEVEL_LABELS = {**_PERSON, "from": "原级别", "to": "新级别"}
 
 
-def _added_roles(adds):
-    return [actions.role_name(a.get("role", "")) + ("（代理" + (f"，至 {a['ends_on']}" if a.get(
-        "ends_on") else "") + "）" if a.get("acting") else "") for a in adds or []]
-
-
 def _level(code):
     return str(dict(AccessLevel.choices).get(code, code or "—"))
 
 
-_ROLE_FORMAT = {"add": _added_roles,
+_ROLE_FORMAT = {"add": lambda adds: [actions.added_role_label(a) for a in adds or []],
                 "remove": lambda codes: [actions.role_name(c) for c in codes or []]}
 _LEVEL_FORMAT = {"from": _level, "to": _level}
 

@@ -64,31 +64,29 @@ class User(AbstractUser):
     def get_full_name(self):
         return self.display_name or self.username
 
+    def _active_roles(self):
+        """The roles held today, read once per instance (every permission check uses it)."""
+        cached = getattr(self, "_active_roles_cache", None)
+        if cached is None:
+            now = timezone.now()
+            cached = [a.role for a in self.role_assignments.select_related("role")
+                      if a.is_active_at(now)] if self.pk and self.is_active else []
+            self._active_roles_cache = cached
+        return cached
+
     def capability_codes(self) -> frozenset:
         """What this person may do now: their roles' capabilities within their level."""
         cached = getattr(self, "_capability_cache", None)
-        if cached is not None:
-            return cached
-        if not self.is_active:
-            self._capability_cache = frozenset()
-            return self._capability_cache
-        now = timezone.now()
-        mine = set()
-        for assignment in self.role_assignments.select_related("role"):
-            if assignment.is_active_at(now):
-                mine.update(assignment.role.capabilities)
-        level = LEVELS.get(self.access_level, 0)
-        self._capability_cache = frozenset(
-            code for code in mine
-            if code in CAPABILITIES and LEVELS[CAPABILITIES[code].level] <= level
-        )
-        return self._capability_cache
+        if cached is None:
+            level = LEVELS.get(self.access_level, 0)
+            mine = {code for role in self._active_roles() for code in role.capabilities}
+            cached = frozenset(code for code in mine if code in CAPABILITIES
+                               and LEVELS[CAPABILITIES[code].level] <= level)
+            self._capability_cache = cached
+        return cached
 
     def role_codes(self) -> frozenset:
-        now = timezone.now()
-        return frozenset(
-            a.role.code for a in self.role_assignments.select_related("role") if a.is_active_at(now)
-        )
+        return frozenset(role.code for role in self._active_roles())
 
     def has_role(self, *codes) -> bool:
         return bool(self.role_codes() & set(codes))
