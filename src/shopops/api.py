@@ -35,7 +35,8 @@ def _add_routers():
     api.add_router("/ops/", ops_router)
     for prefix, module in (("/catalog/", "shopops.catalog.api"),
                            ("/inventory/", "shopops.inventory.api"),
-                           ("/orders/", "shopops.orders.api")):
+                           ("/orders/", "shopops.orders.api"),
+                           ("/fulfillment/", "shopops.fulfillment.api")):
         api.add_router(prefix, import_module(module).router)
 
 

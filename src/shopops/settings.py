@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "shopops.catalog",
     "shopops.inventory",
     "shopops.orders",
+    "shopops.fulfillment",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,7 @@ urlpatterns = [
     path("catalog/", include("shopops.catalog.urls")),
     path("inventory/", include("shopops.inventory.urls")),
     path("orders/", include("shopops.orders.urls")),
+    path("fulfillment/", include("shopops.fulfillment.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

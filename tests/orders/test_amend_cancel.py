@@ -140,12 +140,14 @@ def test_ord6_cancel_from_hold_and_unpaid(new_order, boss, cs):
 
 
 @pytest.mark.parametrize("state", ["printed", "picked", "verified", "packed"])
-def test_ord6_cancel_after_print_must_be_intercepted(new_order, boss, state):
+def test_ord6_cancel_after_print_is_marked_for_interception(new_order, boss, state):
+    """ORD-6: after printing the order is not voided on the spot; it is marked so that the
+    next station scanning it stops it (FUL-4). The stock stays reserved until then."""
     order = _in_state(new_order(), state)
-    with pytest.raises(UserError) as exc:
-        actions.cancel(actor=boss, order=order, reason="客户取消")
-    assert exc.value.code == "cancel_after_print" and "验货环节拦截" in exc.value.message
-    assert Order.objects.get(pk=order.pk).state == state
+    result = actions.cancel(actor=boss, order=order, reason="客户取消")
+    order.refresh_from_db()
+    assert result.pk == order.pk and order.state == state
+    assert order.intercept == "cancel" and order.intercept_reason == "客户取消"
     assert Stock.objects.get().reserved == 1
 
 

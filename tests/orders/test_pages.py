@@ -125,7 +125,8 @@ def test_ord6_cancel_after_print_shows_the_reason(new_order, boss, client_for):
     Order.objects.filter(pk=order.pk).update(state="printed")
     response = client_for(boss).post(f"/orders/{order.pk}/cancel/", {"reason": "x"},
                                      follow=True)
-    assert any("请在验货环节拦截" in m for m in _messages(response))
+    assert any("已登记拦截" in m for m in _messages(response))
+    assert Order.objects.get(pk=order.pk).intercept == "cancel"
 
 
 def test_ord_pages_permissions(new_order, client_for, make_user):

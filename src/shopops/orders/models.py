@@ -6,7 +6,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from .states import HoldReason, State
+from .states import HoldReason, Intercept, State
 
 
 class Order(models.Model):
@@ -55,6 +55,33 @@ class Order(models.Model):
     printed_at = models.DateTimeField("打单时间", null=True, blank=True)
     needs_reprint = models.BooleanField("需重打", default=False)
 
+    # The warehouse line (FUL-1…FUL-6), set by the fulfillment actions; the events say the
+    # same, these columns serve the queues and the two-person rule.
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审单人", null=True,
+                                    blank=True, on_delete=models.PROTECT, related_name="+")
+    reviewed_at = models.DateTimeField("审单时间", null=True, blank=True)
+    picked_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="配货人", null=True,
+                                  blank=True, on_delete=models.PROTECT, related_name="+")
+    picked_at = models.DateTimeField("配货时间", null=True, blank=True)
+    verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="验货人", null=True,
+                                    blank=True, on_delete=models.PROTECT, related_name="+")
+    verified_at = models.DateTimeField("验货时间", null=True, blank=True)
+    packed_at = models.DateTimeField("打包时间", null=True, blank=True)
+    shipped_at = models.DateTimeField("发货时间", null=True, blank=True)
+    delivered_at = models.DateTimeField("签收时间", null=True, blank=True)
+    tracking_no = models.CharField("运单号", max_length=40, blank=True, db_index=True)
+    # Review merged this order into another one to the same recipient: one parcel (FUL-1).
+    merged_into = models.ForeignKey("self", verbose_name="合并到", null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="merged_orders")
+    # Split off from this order by review (lines short or in another warehouse).
+    split_from = models.ForeignKey("self", verbose_name="拆分自", null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="split_orders")
+    # A printed order that must be stopped (ORD-6, FUL-4): a refund was requested or the
+    # order was cancelled after printing. The station stops it at the next scan.
+    intercept = models.CharField("拦截", max_length=10, choices=Intercept.choices, blank=True)
+    intercept_reason = models.CharField("拦截原因", max_length=300, blank=True)
+    intercept_at = models.DateTimeField("拦截登记时间", null=True, blank=True)
+
     class Meta:
         verbose_name = "订单"
         verbose_name_plural = "订单"
@@ -62,7 +89,10 @@ class Order(models.Model):
         constraints = [models.UniqueConstraint(fields=["channel", "platform_order_no"],
                                                name="order_platform_no_unique")]
         indexes = [models.Index(fields=["customer_phone"], name="order_phone_idx"),
-                   models.Index(fields=["platform_order_no"], name="order_platform_no_idx")]
+                   models.Index(fields=["platform_order_no"], name="order_platform_no_idx"),
+                   # The queues: orders of one state, newest first (100,000 rows at peak).
+                   models.Index(fields=["state", "-created_at"], name="order_state_created_idx"),
+                   models.Index(fields=["state", "paid_at"], name="order_state_paid_idx")]
 
     def __str__(self):
         return self.number

@@ -27,25 +27,37 @@ HOLDABLE = {S.PAID, S.CONFIRMED, S.REVIEWED}
 # Before print the order is voided directly (ORD-6); after print it is intercepted (FUL-4).
 CANCELLABLE = {S.PENDING_PAYMENT, S.PAID, S.CONFIRMED, S.REVIEWED, S.ON_HOLD, S.OUT_OF_STOCK}
 PRINTED_OR_LATER = {S.PRINTED, S.PICKED, S.VERIFIED, S.PACKED}
+# Printed but not shipped: the goods are in the warehouse's hands. Such an order is stopped
+# by interception (held for the reviewer, or cancelled with its slip and waybill voided),
+# and a picker's shortage puts it out of stock.
+INTERCEPTABLE = PRINTED_OR_LATER
+SHIPPED_OR_LATER = {S.SHIPPED, S.DELIVERED, S.COMPLETED}
 TERMINAL = {S.COMPLETED, S.CANCELLED}
 
 ALLOWED: dict[str, set[str]] = {
     S.PENDING_PAYMENT: {S.PAID, S.CANCELLED},
-    S.PAID: {S.CONFIRMED, S.CANCELLED, S.ON_HOLD, S.OUT_OF_STOCK},
+    S.PAID: {S.CONFIRMED, S.REVIEWED, S.CANCELLED, S.ON_HOLD, S.OUT_OF_STOCK},
     S.CONFIRMED: {S.REVIEWED, S.CANCELLED, S.ON_HOLD, S.OUT_OF_STOCK},
     S.REVIEWED: {S.PRINTED, S.CANCELLED, S.ON_HOLD, S.OUT_OF_STOCK},
-    S.PRINTED: {S.PICKED},
-    S.PICKED: {S.VERIFIED},
-    S.VERIFIED: {S.PACKED},
-    S.PACKED: {S.SHIPPED},
+    S.PRINTED: {S.PICKED, S.CANCELLED, S.ON_HOLD, S.OUT_OF_STOCK},
+    S.PICKED: {S.VERIFIED, S.CANCELLED, S.ON_HOLD, S.OUT_OF_STOCK},
+    S.VERIFIED: {S.PACKED, S.CANCELLED, S.ON_HOLD},
+    S.PACKED: {S.SHIPPED, S.CANCELLED, S.ON_HOLD},
     S.SHIPPED: {S.DELIVERED},
     S.DELIVERED: {S.COMPLETED},
     S.COMPLETED: set(),
     S.CANCELLED: set(),
     # Released back to the state it was held from (held_from), or cancelled.
-    S.ON_HOLD: HOLDABLE | {S.CANCELLED},
-    S.OUT_OF_STOCK: HOLDABLE | {S.CANCELLED},
+    S.ON_HOLD: HOLDABLE | INTERCEPTABLE | {S.CANCELLED},
+    S.OUT_OF_STOCK: HOLDABLE | INTERCEPTABLE | {S.CANCELLED},
 }
+
+
+class Intercept(models.TextChoices):
+    """Why a printed order must be stopped before it leaves (ORD-6, FUL-4)."""
+
+    REFUND = "refund", "该订单有退款"
+    CANCEL = "cancel", "订单已取消"
 
 
 class HoldReason(models.TextChoices):
@@ -57,4 +69,11 @@ class HoldReason(models.TextChoices):
     REMARK = "remark", "留言/备注待确认"
     PAYMENT = "payment", "付款异常"
     OUT_OF_STOCK = "out_of_stock", "缺货"
+    REFUND = "refund", "有退款申请"
+    BUYER_MESSAGE = "buyer_message", "买家留言有变"
+    REGION = "region", "地区不发货"
+    AMOUNT = "amount", "金额超出阈值"
+    WEIGHT = "weight", "重量超出阈值"
+    PRICE = "price", "价格低于最低价"
+    VERIFY = "verify", "验货异常"
     OTHER = "other", "其他"

@@ -137,11 +137,11 @@ def _state_view(handler, success):
     def view(request, pk):
         order = get_object_or_404(Order, pk=pk)
         try:
-            handler(request, order)
+            result = handler(request, order)
         except UserError as exc:
             messages.error(request, user_message(exc))
         else:
-            messages.success(request, success())
+            messages.success(request, success(result))
         return redirect("orders:order_detail", pk=pk)
     return view
 
@@ -155,16 +155,21 @@ def _hold(request, order):
 
 
 order_pay = access("orders.amend")(_state_view(
-    lambda r, o: actions.mark_paid(actor=r.user, order=o), lambda: _("已标记付款。")))
+    lambda r, o: actions.mark_paid(actor=r.user, order=o), lambda _r: _("已标记付款。")))
 order_confirm = access("orders.amend")(_state_view(
-    lambda r, o: actions.confirm(actor=r.user, order=o), lambda: _("订单已确认。")))
-order_hold = access("orders.amend")(_state_view(_hold, lambda: _("订单已挂起。")))
+    lambda r, o: actions.confirm(actor=r.user, order=o), lambda _r: _("订单已确认。")))
+order_hold = access("orders.amend")(_state_view(_hold, lambda _r: _("订单已挂起。")))
 order_unhold = access("orders.amend")(_state_view(
     lambda r, o: actions.unhold(actor=r.user, order=o, note=r.POST.get("note", "")),
-    lambda: _("已解除挂起。")))
+    lambda _r: _("已解除挂起。")))
 order_cancel = access("orders.cancel")(_state_view(
     lambda r, o: actions.cancel(actor=r.user, order=o, reason=r.POST.get("reason", "")),
-    lambda: _("订单已取消，库存占用已释放。")))
+    lambda o: _("订单已取消，库存占用已释放。") if o.state == State.CANCELLED
+    else _("订单已打单，已登记拦截：验货、打包或交接扫描到此单时会自动拦截并作废单据。")))
+order_refund = access("orders.amend")(_state_view(
+    lambda r, o: actions.request_refund(actor=r.user, order=o, reason=r.POST.get("reason", "")),
+    lambda o: _("已登记退款：订单已挂起，等待审单员处理。") if o.state == State.ON_HOLD
+    else _("已登记退款拦截：扫描到此单时会自动拦截并退回审单员。")))
 
 urlpatterns = [
     path("", order_list, name="order_list"),
@@ -176,4 +181,5 @@ urlpatterns = [
     path("<int:pk>/hold/", order_hold, name="order_hold"),
     path("<int:pk>/unhold/", order_unhold, name="order_unhold"),
     path("<int:pk>/cancel/", order_cancel, name="order_cancel"),
+    path("<int:pk>/refund/", order_refund, name="order_refund"),
 ]

@@ -6,7 +6,8 @@ Deadline rows with rule codes, opened and closed by the order actions at these p
     paid            → both ORD-5 met (or closed if already fired); ORD-2 opened
     created paid    → ORD-2 "联系客户确认" at +orders.contact_minutes (escalate)
     confirmed       → ORD-2 met; ORD-3 "移交运营跟踪" at +orders.handover_hours (escalate)
-    reviewed        → ORD-3 met (on_reviewed: to be called by the review action, FUL-1)
+    reviewed        → ORD-3 met, and ORD-2 if still open (review checked the order with
+                      its customer details; fulfillment.actions.review calls on_reviewed)
     cancelled       → every pending deadline of the order cancelled
 
 Owner: the person who entered the order if they work in customer service, else the first
@@ -85,7 +86,9 @@ def order_confirmed(*, actor, order):
 
 
 def on_reviewed(*, actor, order):
-    """The order was reviewed (审单), i.e. handed over to operations: ORD-3 is met."""
+    """The order was reviewed (审单), i.e. handed over to operations: ORD-3 is met (and
+    ORD-2 when review came before customer service's confirmation call)."""
+    meet_deadline(actor=actor, subject=order, rule=ORD2)
     meet_deadline(actor=actor, subject=order, rule=ORD3)
 
 

@@ -11,9 +11,10 @@ from shopops.inventory import ledger
 from shopops.inventory.models import Reservation
 
 from ..models import Order
-from ..states import ALLOWED, HOLDABLE, PRINTED_OR_LATER, HoldReason, State
+from ..states import ALLOWED, HOLDABLE, PRINTED_OR_LATER, HoldReason, Intercept, State
 from . import deadlines
 from ._common import locked, require_cap
+from .intercept import mark_for_interception
 
 MACHINE = "订单"
 
@@ -51,22 +52,26 @@ def confirm(*, actor, order) -> Order:
 @transaction.atomic
 def cancel(*, actor, order, reason) -> Order:
     """Void an order before it is printed and give its stock back (ORD-6). After printing the
-    parcel may already be in a picker's hands: it is intercepted at verification instead."""
+    parcel may already be in a picker's hands: the order is marked for interception and
+    the next station that scans it voids the slip and cancels it (returns the order)."""
     require_cap(actor, "orders.cancel")
     reason = (reason or "").strip()
     if not reason:
         raise UserError("reason_required", "请填写取消原因。", "Please give a reason.")
     order = locked(order)
     if order.state in PRINTED_OR_LATER:
-        raise UserError("cancel_after_print",
-                        "订单 {number} 已打单，不能直接取消：请在验货环节拦截（FUL-4）。",
-                        "Order {number} is printed: intercept it at verification instead.",
-                        number=order.number)
+        # The goods may be in a picker's hands: the station stops it (FUL-4).
+        return mark_for_interception(actor=actor, order=order, kind=Intercept.CANCEL,
+                                     reason=reason)
     if order.state in {State.SHIPPED, State.DELIVERED, State.COMPLETED}:
         raise UserError("cancel_after_ship", "订单 {number} 已发货，请走售后流程。",
                         "Order {number} has shipped: use after-sales.", number=order.number)
     before = order.state
-    _move(order, State.CANCELLED)
+    _move(order, State.CANCELLED, intercept="")
+    if order.printed_at is not None:  # held after printing (an interception): void the pair
+        from shopops.fulfillment.actions.common import void_active_slips
+
+        void_active_slips(actor=actor, order=order, reason=f"订单取消：{reason}")
     released = release_reservations(actor=actor, order=order, note=f"订单取消：{reason}")
     record(actor=actor, verb="order.cancelled", obj=order,
            summary=f"{order.number} 取消：{reason}", changes={"state": [before, order.state]},

@@ -1,0 +1,1 @@
+"""Periodic jobs of this step (registered at import, from FulfillmentConfig.ready)."""
