@@ -138,3 +138,58 @@ def test_ord_pages_permissions(new_order, client_for, make_user):
     assert picker.get(f"/orders/{order.pk}/amend/").status_code == 403
     designer = client_for(make_user(roles=["designer"]))
     assert designer.get("/orders/").status_code == 403
+
+
+def test_ord1_live_table_partial_follows_the_filters(new_order, cs, b2c, client_for):
+    """The queue's live refresh fetches only the table, with the page's own filters."""
+    new_order(customer_name="陈静")
+    new_order(channel=b2c, customer_name="周敏", customer_phone="13911112222", paid=False)
+    html = _html(client_for(cs).get("/orders/table/?state=pending_payment"))
+    assert 'id="order-table"' in html and 'data-live-topics="orders"' in html
+    assert "周敏" in html and "陈静" not in html and "<h1>" not in html
+    page = _html(client_for(cs).get("/orders/"))
+    assert 'data-live-url="/orders/table/"' in page and "live.js" in page
+
+
+def test_ord2_ord3_order_page_shows_its_deadlines(new_order, cs, client_for):
+    """The order page lists the order's deadlines with owner, due time and state."""
+    order = new_order()  # paid: ORD-2 contact within 10 minutes is open
+    actions.confirm(actor=cs, order=order)  # ORD-2 met, ORD-3 opened
+    html = _html(client_for(cs).get(f"/orders/{order.pk}/"))
+    assert 'data-testid="order-deadlines"' in html
+    assert "ORD-2" in html and "已按时完成" in html
+    assert "ORD-3" in html and "24 小时内移交运营跟踪" in html and "进行中" in html
+
+
+def test_ord6_refund_before_print_holds_for_the_reviewer(new_order, cs, client_for):
+    order = new_order()
+    response = client_for(cs).post(f"/orders/{order.pk}/refund/", {"reason": "拍错尺码"},
+                                   follow=True)
+    assert any("已登记退款" in m for m in _messages(response))
+    order.refresh_from_db()
+    assert order.state == "on_hold" and order.hold_reason == "refund"
+    assert order.hold_note == "拍错尺码"
+    html = _html(client_for(cs).get(f"/orders/{order.pk}/"))
+    assert "有退款申请" in html and 'data-testid="refund-form"' not in html
+
+
+def test_ord6_refund_after_print_is_marked_for_interception(new_order, cs, client_for):
+    order = new_order()
+    Order.objects.filter(pk=order.pk).update(state="picked")
+    response = client_for(cs).post(f"/orders/{order.pk}/refund/", {"reason": "客户不要了"},
+                                   follow=True)
+    assert any("已登记退款拦截" in m for m in _messages(response))
+    order.refresh_from_db()
+    assert order.state == "picked" and order.intercept == "refund"
+    html = _html(client_for(cs).get(f"/orders/{order.pk}/"))
+    assert 'data-testid="intercept"' in html and "该订单有退款" in html
+
+
+def test_ord6_refund_refused_after_shipping_and_without_reason(new_order, cs, client_for):
+    order = new_order()
+    response = client_for(cs).post(f"/orders/{order.pk}/refund/", {"reason": ""}, follow=True)
+    assert any("请填写原因" in m for m in _messages(response))
+    Order.objects.filter(pk=order.pk).update(state="shipped")
+    response = client_for(cs).post(f"/orders/{order.pk}/refund/", {"reason": "x"}, follow=True)
+    assert any("请走售后流程" in m for m in _messages(response))
+    assert Order.objects.get(pk=order.pk).intercept == ""

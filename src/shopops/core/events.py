@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.utils.functional import Promise
 
 from .models import Event
+from .realtime import publish_event
 
 
 def _plain(value):
@@ -60,7 +61,7 @@ def record(
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)[:200]
-    return Event.objects.create(
+    event = Event.objects.create(
         actor=actor if actor is not None and actor.pk else None,
         actor_name=actor_label(actor)[:100],
         verb=verb,
@@ -71,6 +72,8 @@ def record(
         changes=_plain(changes or {}),
         data=_plain(data or {}),
     )
+    publish_event(event)
+    return event
 
 
 def record_many(*, actor, object_type: str, entries: list[dict], batch_size: int = 1000):
@@ -81,12 +84,15 @@ def record_many(*, actor, object_type: str, entries: list[dict], batch_size: int
     now = timezone.now()
     actor_id = actor.pk if actor is not None and actor.pk else None
     name = actor_label(actor)[:100]
-    return Event.objects.bulk_create([
+    events = Event.objects.bulk_create([
         Event(at=now, actor_id=actor_id, actor_name=name, verb=e["verb"],
               object_type=object_type, object_id=str(e["object_id"]),
               object_repr=e.get("object_repr", "")[:200], summary=e.get("summary", "")[:500],
               changes=_plain(e.get("changes") or {}), data=_plain(e.get("data") or {}))
         for e in entries], batch_size=batch_size)
+    if events:
+        publish_event(events[-1])  # one message: the page reloads its rows anyway
+    return events
 
 
 def history(obj, limit: int = 200):

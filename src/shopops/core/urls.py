@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import approvals, deadlines, events, home, inbox, settings
+from .views import approvals, deadlines, events, home, inbox, live, settings
 
 app_name = "core"
 
@@ -27,4 +27,6 @@ urlpatterns = [
     # Deadlines (APR-3)
     path("deadlines/", deadlines.my_deadlines, name="my_deadlines"),
     path("deadlines/all/", deadlines.all_deadlines, name="all_deadlines"),
+    # Real-time stream (order queues)
+    path("live/", live.live, name="live"),
 ]

@@ -1,5 +1,6 @@
 from shopops.accounts.roles import register_role_defaults
 from shopops.core.access import capability
+from shopops.core.realtime import register_topic
 
 G = "发货 Fulfillment"
 capability("fulfillment.view", "查看发货流程、交接单 / view the warehouse line and handover sheets",
@@ -35,3 +36,6 @@ register_role_defaults({
     "manager": ["fulfillment.review", "fulfillment.manage_rules", "fulfillment.manage_couriers"],
     "cs_supervisor": ["fulfillment.ship"],  # records tracking exceptions phoned in
 })
+
+# Waves, handovers and the other line records refresh their pages live (core.realtime).
+register_topic("fulfillment", "fulfillment.view")

@@ -1,5 +1,6 @@
 from shopops.accounts.roles import register_role_defaults
 from shopops.core.access import capability
+from shopops.core.realtime import register_topic
 
 G = "订单 Orders"
 capability("orders.view", "查看订单 / view orders", level="read", group=G)
@@ -15,3 +16,6 @@ register_role_defaults({code: ["orders.view"] for code in _CS + _WAREHOUSE + _MA
 register_role_defaults({code: ["orders.create", "orders.amend"]
                         for code in _CS + ["manager"]})
 register_role_defaults({code: ["orders.cancel"] for code in ["cs_supervisor", "manager"]})
+
+# The order queues refresh live when orders change (core.realtime).
+register_topic("orders", "orders.view")

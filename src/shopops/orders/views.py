@@ -14,10 +14,10 @@ from shopops.core.access import access, user_can
 from shopops.core.errors import UserError
 from shopops.core.i18n import user_message
 
-from . import actions
+from . import actions, queries
 from .forms import AmendForm, CancelForm, HoldForm, OrderForm, money_or_zero, parse_lines
 from .models import Amendment, Order, OrderLine
-from .states import ALLOWED, PRINTED_OR_LATER, State
+from .states import ALLOWED, HOLDABLE, PRINTED_OR_LATER, SHIPPED_OR_LATER, HoldReason, State
 
 PAGE_SIZE = 50
 
@@ -35,8 +35,7 @@ def search(queryset, q):
                            | Q(customer_name__icontains=q) | Q(customer_phone=q))
 
 
-@access("orders.view")
-def order_list(request):
+def _list_context(request):
     orders = Order.objects.select_related("channel", "warehouse").prefetch_related(
         Prefetch("lines", queryset=OrderLine.objects.select_related("sku")))
     state = request.GET.get("state", "")
@@ -49,16 +48,28 @@ def order_list(request):
     orders = search(orders, q)
     page = Paginator(orders.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(
         request.GET.get("page"))
+    return {"page": page, "state": state, "channel": channel, "q": q}
+
+
+@access("orders.view")
+def order_list(request):
+    """The order queue; its table refreshes by itself when orders change (ORD-1)."""
     return render(request, "orders/order_list.html", {
-        "page": page, "states": State.choices, "channels": Channel.objects.all(),
-        "state": state, "channel": channel, "q": q, "may": may(request.user),
-        "page_title": _("订单")})
+        **_list_context(request), "states": State.choices, "channels": Channel.objects.all(),
+        "may": may(request.user), "page_title": _("订单")})
+
+
+@access("orders.view")
+def order_list_table(request):
+    """Just the table of the order list, for the live refresh (same query string)."""
+    return render(request, "orders/_order_table.html", _list_context(request))
 
 
 @access("orders.view")
 def order_detail(request, pk):
-    order = get_object_or_404(Order.objects.select_related("channel", "warehouse", "created_by"),
-                              pk=pk)
+    order = get_object_or_404(Order.objects.select_related(
+        "channel", "warehouse", "created_by", "reviewed_by", "picked_by", "verified_by",
+        "merged_into", "split_from"), pk=pk)
     lines = order.lines.select_related("sku__product", "reservation")
     amendments = order.amendments.select_related("author", "line")
     allowed = ALLOWED.get(order.state, set())
@@ -66,10 +77,15 @@ def order_detail(request, pk):
         "order": order, "lines": lines, "amendments": amendments, "may": may(request.user),
         "can_pay": State.PAID in allowed and order.state == State.PENDING_PAYMENT,
         "can_confirm": State.CONFIRMED in allowed and order.state == State.PAID,
-        "can_hold": State.ON_HOLD in allowed,
+        "can_hold": order.state in HOLDABLE,
         "can_unhold": order.state in (State.ON_HOLD, State.OUT_OF_STOCK),
-        "can_cancel": State.CANCELLED in allowed,
+        "can_cancel": State.CANCELLED in allowed and not order.intercept,
+        "can_refund": order.state not in SHIPPED_OR_LATER | {State.CANCELLED}
+        and not order.intercept and order.hold_reason != HoldReason.REFUND,
         "printed": order.state in PRINTED_OR_LATER,
+        "deadlines": queries.deadlines_of(order), "line": queries.line_record(order),
+        "steps": queries.steps(order), "merged_orders": order.merged_orders.all(),
+        "split_orders": order.split_orders.all(),
         "hold_form": HoldForm(), "cancel_form": CancelForm(), "page_title": order.number})
 
 
@@ -173,6 +189,7 @@ order_refund = access("orders.amend")(_state_view(
 
 urlpatterns = [
     path("", order_list, name="order_list"),
+    path("table/", order_list_table, name="order_list_table"),
     path("new/", order_create, name="order_create"),
     path("<int:pk>/", order_detail, name="order_detail"),
     path("<int:pk>/amend/", order_amend, name="order_amend"),
