@@ -67,9 +67,9 @@ def test_ord1_redis_carries_messages_between_processes(settings):
     try:
         with realtime.subscribe(["orders"]) as sub:
             time.sleep(0.3)  # the listener thread has subscribed
-            code = ("import redis, json; r = redis.Redis.from_url(%r); "
+            code = (f"import redis, json; r = redis.Redis.from_url({url!r}); "
                     "r.publish('shopops:orders', json.dumps({'topic': 'orders', 'verb': "
-                    "'order.created', 'id': '42', 'summary': '京东 订单'}))" % url)
+                    "'order.created', 'id': '42', 'summary': '京东 订单'}))")
             subprocess.run([sys.executable, "-c", code], check=True, timeout=30)
             message = sub.get(timeout=5)
         assert message["id"] == "42" and message["summary"] == "京东 订单"

@@ -193,3 +193,21 @@ def test_ord1_closed_orders_and_unreadable_addresses_are_reported_per_row(skus, 
     order = Order.objects.get()
     assert order.platform_order_no == "T4" and order.state == "paid"
     assert [(x.quantity, x.unit_price_fen) for x in order.lines.all()] == [(2, 17900)]
+
+
+def test_ord1_unmatched_order_can_be_discarded_whole(skus, tmall, cs):
+    """A queued platform order that will never be sold here is given up with a reason:
+    all its open lines leave the queue and no order is created."""
+    from shopops.orders.actions.imports import discard_unmatched
+
+    confirm_import(actor=cs, job=start_import(actor=cs, channel=tmall, upload=upload(TAOBAO)))
+    line = UnmatchedLine.objects.get(platform_order_no="3120456789012345680")
+    with pytest.raises(UserError, match="请填写放弃原因"):
+        discard_unmatched(actor=cs, line=line, reason=" ")
+    assert discard_unmatched(actor=cs, line=line, reason="买家已在平台取消") == 1
+    line.refresh_from_db()
+    assert (line.state, line.discard_reason) == ("discarded", "买家已在平台取消")
+    assert not Order.objects.filter(platform_order_no="3120456789012345680").exists()
+    with pytest.raises(ConflictError):
+        resolve_unmatched(actor=cs, line=line, sku=skus["dress"])
+    assert Event.objects.filter(verb="orders.unmatched_discarded").count() == 1

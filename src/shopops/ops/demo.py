@@ -22,6 +22,7 @@ DOMAIN_DEMOS = [
     "shopops.catalog.demo_pricing",
     "shopops.catalog.demo_imports",
     "shopops.orders.demo",
+    "shopops.orders.demo_imports",
 ]
 
 # username (= post code), 姓名, 工号, supervisor username, access level

@@ -206,6 +206,7 @@ class UnmatchedLine(models.Model):
     class State(models.TextChoices):
         OPEN = "open", "待处理"
         RESOLVED = "resolved", "已处理"
+        DISCARDED = "discarded", "已放弃"
 
     source = models.ForeignKey(OrderImport, verbose_name="导入", null=True, blank=True,
                                on_delete=models.SET_NULL, related_name="unmatched")
@@ -229,6 +230,7 @@ class UnmatchedLine(models.Model):
     resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="处理人", null=True,
                                     blank=True, on_delete=models.SET_NULL, related_name="+")
     resolved_at = models.DateTimeField("处理时间", null=True, blank=True)
+    discard_reason = models.CharField("放弃原因", max_length=300, blank=True)
     created_at = models.DateTimeField("创建时间", default=timezone.now)
 
     class Meta:

@@ -103,6 +103,21 @@ def unmatched_resolve(request, pk):
     return redirect("orders:unmatched_list")
 
 
+@access("orders.create")
+@require_POST
+def unmatched_discard(request, pk):
+    line = get_object_or_404(UnmatchedLine, pk=pk)
+    try:
+        count = actions.discard_unmatched(actor=request.user, line=line,
+                                          reason=request.POST.get("reason", ""))
+    except UserError as exc:
+        messages.error(request, user_message(exc))
+    else:
+        messages.success(request, _("已放弃平台订单 %(no)s（%(count)s 行），不会生成订单。")
+                         % {"no": line.platform_order_no, "count": count})
+    return redirect("orders:unmatched_list")
+
+
 urlpatterns = [
     path("imports/", import_list, name="import_list"),
     path("imports/upload/", import_upload, name="import_upload"),
@@ -110,4 +125,5 @@ urlpatterns = [
     path("imports/<int:pk>/confirm/", import_confirm, name="import_confirm"),
     path("unmatched/", unmatched_list, name="unmatched_list"),
     path("unmatched/<int:pk>/resolve/", unmatched_resolve, name="unmatched_resolve"),
+    path("unmatched/<int:pk>/discard/", unmatched_discard, name="unmatched_discard"),
 ]

@@ -203,3 +203,28 @@ def resolve_unmatched(*, actor, line, sku) -> Order | None:
                    + (f"，已生成订单 {order.number}" if order else ""),
            data={"sku": sku.code, "order": order.number if order else None})
     return order
+
+
+@transaction.atomic
+def discard_unmatched(*, actor, line, reason) -> int:
+    """Give up a queued platform order (the buyer cancelled on the platform, a test order,
+    goods no longer sold): every open line of it is discarded and no order is created.
+    Returns how many lines were discarded."""
+    require_cap(actor, "orders.create")
+    reason = (reason or "").strip()
+    if not reason:
+        raise UserError("reason_required", "请填写放弃原因。", "Please give a reason.")
+    line = UnmatchedLine.objects.select_for_update().get(pk=line.pk)
+    if line.state != UnmatchedLine.State.OPEN:
+        raise ConflictError("unmatched_resolved", "该行已处理过。", "This line was already resolved.")
+    now = timezone.now()
+    count = UnmatchedLine.objects.filter(
+        channel=line.channel, platform_order_no=line.platform_order_no,
+        state=UnmatchedLine.State.OPEN).update(
+        state=UnmatchedLine.State.DISCARDED, discard_reason=reason[:300], resolved_at=now,
+        resolved_by=actor if actor is not None and actor.pk else None)
+    record(actor=actor, verb="orders.unmatched_discarded", obj=line,
+           summary=f"放弃平台订单 {line.platform_order_no}（{count} 行未匹配）：{reason}",
+           data={"platform_order_no": line.platform_order_no, "lines": count,
+                 "reason": reason})
+    return count
