@@ -1,8 +1,9 @@
 """`make test`: the whole suite on SQLite, then again on PostgreSQL in a fresh database.
 
-Installs what the browser tests need (Debian's chromium) when it can. Under CI
-(CI=true) a missing PostgreSQL or browser is a failure, not a skip: a green CI must
-mean every test ran.
+Installs what the browser tests need (Debian's chromium) when it can, and starts Redis
+for the real-time tests when it is installed but not running. Under CI (CI=true) a
+missing PostgreSQL, Redis or browser is a failure, not a skip: a green CI must mean
+every test ran.
 """
 
 import os
@@ -59,6 +60,21 @@ def ensure_postgres():
     return False
 
 
+def ensure_redis():
+    """The real-time tests check the Redis fan-out when Redis runs on 127.0.0.1:6379."""
+    if port_open("127.0.0.1", 6379):
+        return True
+    if shutil.which("redis-server"):
+        say("启动 Redis / starting redis-server")
+        subprocess.run(["redis-server", "--daemonize", "yes", "--save", "", "--appendonly", "no"],
+                       check=False)
+        for _ in range(20):
+            if port_open("127.0.0.1", 6379):
+                return True
+            time.sleep(0.25)
+    return False
+
+
 def pytest(db_label, extra_env, marks):
     env = dict(os.environ, **extra_env)
     env.setdefault("PLAYWRIGHT_BROWSERS_PATH", "0")
@@ -85,6 +101,11 @@ def main():
         say("错误: 代码检查未通过 / lint failed")
         return 1
     marks = []
+    if not ensure_redis():
+        if CI:
+            say("错误: Redis 不可用，实时推送测试不能运行 / Redis unreachable in CI")
+            return 1
+        say("警告: Redis 不可用，跳过跨进程实时推送测试 / Redis unreachable: skipping its tests")
     if not ensure_chromium():
         if CI:
             say("错误: 无法安装 chromium，浏览器测试不能运行 / chromium missing in CI")
