@@ -13,11 +13,14 @@ register_verbs({
     "review_rules.created": "新建审单规则",
     "review_rules.dry_run": "审单规则试运行",
     "review_rules.activated": "启用审单规则",
+    "review_rules.updated": "修改审单规则草稿",
+    "review.end_of_day_sent": "发送下班前未完成清单",
     # print (FUL-2)
     "wave.created": "建波次",
     "wave.printed": "打印波次",
     "wave.reprinted": "重打",
     "wave.handed_to_picker": "交备货员",
+    "wave.dissolved": "撤销波次",
     "order.printed": "打单",
     "slip.voided": "作废配货单/快递单",
     # pick (FUL-3)
@@ -45,6 +48,17 @@ register_verbs({
     "tracking.exception": "物流异常",
     "tracking.imported": "导入物流轨迹",
     "summary.generated": "生成发货销售汇总",
+    # tracking and completion (FUL-6)
+    "order.shipping_status_published": "物流状态同步到渠道",
+    "order.completed": "订单完成",
+    # verify, pack, hand over: the stations' other records (FUL-4, FUL-5)
+    "verify.abandoned": "重新验货",
+    "handover.rejected": "交接扫描拒绝",
+    "handover.parcel_removed": "移出交接单",
+    "handover.parcel_stopped": "交接拦截包裹",
 })
+register_object_url("fulfillment.reviewruleset", "fulfillment:rule_detail")
 register_object_url("fulfillment.wave", "fulfillment:wave_detail")
 register_object_url("fulfillment.handover", "fulfillment:handover_detail")
+register_object_url("fulfillment.parcel", "fulfillment:parcel_detail")
+register_object_url("fulfillment.shippingsummary", "fulfillment:summary_detail")

@@ -355,6 +355,10 @@ class Handover(models.Model):
         verbose_name = "快递交接单"
         verbose_name_plural = "快递交接单"
         ordering = ["-created_at", "-pk"]
+        # Two packers opening a sheet for the same courier at once: the database decides.
+        constraints = [models.UniqueConstraint(fields=["courier", "warehouse"],
+                                               condition=Q(state="open"),
+                                               name="one_open_handover_per_courier")]
 
     def __str__(self):
         return self.number
@@ -374,6 +378,8 @@ class Parcel(models.Model):
         CHECK = "check", _("重量待核")
         HANDED = "handed", _("已交接")
         SHIPPED = "shipped", _("已发货")
+        # An order inside was intercepted at the handover: the box stays in the warehouse.
+        STOPPED = "stopped", _("已拦截")
 
     number = models.CharField("包裹号", max_length=30, unique=True)
     orders = models.ManyToManyField("orders.Order", verbose_name="订单", related_name="parcels")

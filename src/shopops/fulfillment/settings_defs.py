@@ -41,3 +41,15 @@ define("fulfillment.summary_time", time(18, 30), type="time", unit="时:分",
        label="发货销售汇总生成时间", group=G,
        description="每天此时生成当天的发货与销售日报；周一生成上周周报，每月1日生成上月月报（FUL-7）。"
                    "When daily (and weekly/monthly) shipping and sales summaries are produced.")
+define("fulfillment.tracking_poll_seconds", 900, type="int", unit="秒", min=60, max=24 * 3600,
+       label="物流轨迹查询间隔", group=G,
+       description="每隔这么多秒向有接口的快递公司查询一次在途包裹的轨迹（FUL-6）。"
+                   "Seconds between polls of couriers whose tracking adapter fetches.")
+define("fulfillment.complete_after_days", 7, type="int", unit="天", min=1, max=90,
+       label="签收后自动完成天数", group=G,
+       description="订单签收满这么多天后自动变为已完成（FUL-6）。"
+                   "Days after delivery when an order is completed automatically.")
+define("fulfillment.complete_time", time(3, 0), type="time", unit="时:分",
+       label="自动完成订单时间", group=G,
+       description="每天此时把签收已满期限的订单改为已完成（FUL-6）。"
+                   "When delivered orders past the period are completed each day.")
