@@ -116,6 +116,10 @@ def test_ful5_count_mismatch_blocks_then_remove_and_close(packed, people, zto, h
     assert sorted(e.data["waybill_no"] for e in events) == sorted([one.waybill_no,
                                                                     two.waybill_no])
     assert Event.objects.get(verb="handover.closed").data["failures"] == []
+    # FUL-6: each order's selling channel heard that its parcel left.
+    told = Event.objects.filter(verb="order.shipping_status_published")
+    assert sorted((e.object_id, e.data["status"]) for e in told) == sorted(
+        (str(o.pk), "shipped") for o in shipped)
 
 
 def test_ful5_handover_pdf_lists_waybills_in_chinese(packed, people, zto, hz):

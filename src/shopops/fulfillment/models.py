@@ -407,6 +407,8 @@ class Parcel(models.Model):
         verbose_name = "包裹"
         verbose_name_plural = "包裹"
         ordering = ["-packed_at", "-pk"]
+        # The tracking list and poll: shipped parcels, newest first.
+        indexes = [models.Index(fields=["state", "-shipped_at"], name="parcel_state_shipped_idx")]
 
     def __str__(self):
         return f"{self.number} {self.waybill_no}"

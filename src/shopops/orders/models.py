@@ -92,7 +92,10 @@ class Order(models.Model):
                    models.Index(fields=["platform_order_no"], name="order_platform_no_idx"),
                    # The queues: orders of one state, newest first (100,000 rows at peak).
                    models.Index(fields=["state", "-created_at"], name="order_state_created_idx"),
-                   models.Index(fields=["state", "paid_at"], name="order_state_paid_idx")]
+                   models.Index(fields=["state", "paid_at"], name="order_state_paid_idx"),
+                   # The shipping and sales summaries (FUL-7) count by these times.
+                   models.Index(fields=["paid_at"], name="order_paid_idx"),
+                   models.Index(fields=["shipped_at"], name="order_shipped_idx")]
 
     def __str__(self):
         return self.number

@@ -19,6 +19,7 @@ from shopops.orders.states import State
 from ..models import Courier, Handover, Parcel, PickAllocation
 from .common import move, require_cap, stop_intercepted
 from .station import StationResult, refusal, success
+from .tracking import publish_shipped
 
 CAP = "fulfillment.handover"
 # How long a started close keeps others from closing the same sheet (then it may resume).
@@ -317,3 +318,6 @@ def _ship(actor, handover, parcel, orders, now):
                changes={"state": [State.PACKED, State.SHIPPED]},
                data={"handover": handover.number, "waybill_no": parcel.waybill_no,
                      "courier": courier, "shipped_at": now, "parcel": parcel.pk})
+    # FUL-6: the selling channel hears that the parcel left.
+    parcel.shipped_at, parcel.courier = now, handover.courier
+    publish_shipped(actor=actor, parcel=parcel, orders=orders)

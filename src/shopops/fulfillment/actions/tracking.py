@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from shopops.accounts.queries import users_with_roles
-from shopops.core.actions.deadlines import open_deadline
+from shopops.core.actions.deadlines import meet_deadline, open_deadline
 from shopops.core.errors import UserError
 from shopops.core.events import record
 from shopops.core.notify import notify
@@ -82,6 +82,8 @@ def _delivered(actor, parcel, orders, at, source):
         if locked.state != State.SHIPPED:
             continue  # already delivered by an earlier scan, or not ours to move
         move(locked, State.DELIVERED, delivered_at=at)
+        # A tracking exception's customer-service task is over once the parcel arrives.
+        meet_deadline(actor=actor, subject=locked, rule="FUL-6")
         order.state, order.delivered_at = locked.state, at
         record(actor=actor, verb="order.delivered", obj=locked,
                summary=f"{locked.number} 已签收（运单 {parcel.waybill_no}）",
@@ -116,10 +118,11 @@ def _exception(actor, parcel, orders, event):
                      "notified": [p.pk for p in recipients if p is not None]})
 
 
-def publish_shipped(*, actor, parcel) -> int:
+def publish_shipped(*, actor, parcel, orders=None) -> int:
     """Tell each order's selling channel that the parcel left (the handover that ships a
     parcel calls this after moving its orders to 已发货). Returns how many were told."""
-    orders = list(parcel.orders.select_related("channel").order_by("pk"))
+    if orders is None:
+        orders = list(parcel.orders.select_related("channel").order_by("pk"))
     for order in orders:
         publisher_for(order.channel).publish(
             actor=actor, order=order, status="shipped", status_label="已发货",

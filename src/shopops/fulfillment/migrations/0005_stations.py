@@ -3,7 +3,7 @@ from django.db.models import Q
 
 
 class Migration(migrations.Migration):
-    dependencies = [("fulfillment", "0004_print_pick")]
+    dependencies = [("fulfillment", "0003_review")]
     operations = [
         migrations.AddConstraint(
             model_name="handover",
