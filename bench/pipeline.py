@@ -17,7 +17,8 @@ as the person of each post:
 in chunks of one wave (setting fulfillment.wave_size, 50). "raw SQL" does the same writes
 (the same rows in the same tables, grouped in the same transactions, counted from the
 service run) with hand-written psycopg statements and no reads beyond what the writes
-need: the ceiling the database itself sets on this machine. PDFs are measured apart:
+need: the ceiling the database itself sets on this machine. The per-table write counts of the
+service layer are printed first, so the two can be compared. PDFs are measured apart:
 rendering the summary sheet, picking slips and waybills of printed waves.
 
 It creates its own database (`shopops_bench_line`, --db) on the server of DATABASE_URL
@@ -276,6 +277,9 @@ class RawLine:
         self.c, self.wh, self.channel, self.skus = conn, warehouse, channel, skus
         self.courier, self.rule_set, self.people = courier, rule_set, people
         self.pid, self.counter = pid, counter
+        self.bins = dict(conn.execute(
+            "SELECT b.sku_id, b.location_id FROM inventory_binstock b JOIN inventory_location l "
+            "ON l.id = b.location_id WHERE l.warehouse_id = %s", (warehouse,)).fetchall())
 
     def x(self, sql, params=()):
         return self.c.execute(sql, params)
@@ -303,6 +307,7 @@ class RawLine:
                 "WHERE subject_type = 'orders.order' AND subject_id = %s AND state = 'pending'",
                 [(str(i),) for i in ids])
             self.events("order.reviewed", [(o[0], o[1]) for o in orders], p["bench-reviewer"])
+            self.events("deadline.met", [(o[0], o[1]) for o in orders], p["bench-reviewer"])
         with self.c.transaction():  # wave + print + hand over
             wave = self.x("INSERT INTO fulfillment_wave (number, warehouse_id, state, "
                           "created_by_id, created_at, first_printed_at) VALUES (%s, %s, "
@@ -344,6 +349,7 @@ class RawLine:
                     "INSERT INTO fulfillment_verifysession (order_id, verifier_id, state, "
                     "scanned, rejected, started_at, stop_reason) VALUES (%s, %s, 'open', '{}', "
                     "0, now(), '') RETURNING id", (order_id, p["bench-verifier"])).fetchone()[0]
+                self.events("verify.started", [(order_id, number)], p["bench-verifier"])
             for line, _, _ in lines:
                 with self.c.transaction():
                     self.x("UPDATE fulfillment_verifysession SET scanned = scanned || "
@@ -389,6 +395,9 @@ class RawLine:
                     self.x("UPDATE inventory_stock SET on_hand = on_hand - 1, "
                            "reserved = reserved - 1 WHERE sku_id = %s AND warehouse_id = %s "
                            "AND reserved >= 1", (sku, self.wh))
+                    self.x("UPDATE inventory_binstock SET quantity = quantity - 1 WHERE "
+                           "sku_id = %s AND location_id = %s AND quantity >= 1",
+                           (sku, self.bins[sku]))
                     self.x("INSERT INTO inventory_move (at, kind, sku_id, warehouse_id, "
                            "location_id, on_hand_delta, reserved_delta, reference, actor_id, "
                            "counterpart_id, note) VALUES (now(), 'shipment', %s, %s, NULL, -1, "
@@ -399,6 +408,8 @@ class RawLine:
             self.x("UPDATE orders_order SET state = 'shipped', shipped_at = now(), "
                    "tracking_no = 'RZ' || number WHERE id = ANY(%s) AND state = 'packed'", [ids])
             self.events("order.shipped", [(x[1], x[2]) for x in parcels], p["bench-packer"])
+            self.events("order.shipping_status_published", [(x[1], x[2]) for x in parcels],
+                        p["bench-packer"])
             self.x("UPDATE fulfillment_handover SET state = 'done', closed_at = now() "
                    "WHERE id = %s", (handover,))
         self.counter[0] += 1
@@ -448,6 +459,7 @@ class RawLine:
                    "'escalate', '', '{}', '', 'pending', '')", (f"{number} 联系客户确认",
                                                                str(order)))
             self.events("order.created", [(order, number)])
+            self.events("deadline.opened", [(order, number)])
         return order, number, lines
 
 

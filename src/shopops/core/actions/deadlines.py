@@ -52,11 +52,11 @@ def _record(deadline, verb, summary, actor=None, **more):
                   summary=summary, data=_data(deadline, **more))
 
 
-@transaction.atomic
 def open_deadline(*, actor, subject, owner, due_at, action, title, rule="", service="",
                   params=None, link="", starts_at=None) -> Deadline:
     """Start the clock on `subject`. Wrong arguments are programming errors (ValueError),
-    not something a user can cause."""
+    not something a user can cause; they are refused before anything is written. Part of
+    the caller's transaction (no savepoint: it is on every order's intake)."""
     if action not in A.values:
         raise ValueError(f"unknown deadline action {action!r}")
     if timezone.is_naive(due_at) or (starts_at is not None and timezone.is_naive(starts_at)):
@@ -66,28 +66,34 @@ def open_deadline(*, actor, subject, owner, due_at, action, title, rule="", serv
             raise ValueError("action='service' needs a dotted service path")
         import_string(service)  # fail now, not hours later in the scheduler
     subject_type, subject_id = _subject_key(subject)
-    deadline = Deadline.objects.create(
-        rule=rule, title=title[:200], subject_type=subject_type, subject_id=subject_id,
-        owner=owner, starts_at=starts_at or timezone.now(), due_at=due_at, action=action,
-        service=service, params=params or {}, link=link,
-    )
-    _record(deadline, "deadline.opened",
-            f"时限开始：{deadline.title}（截止 {timezone.localtime(due_at):%m-%d %H:%M}）",
-            actor=actor)
+    with transaction.atomic(savepoint=False):
+        deadline = Deadline.objects.create(
+            rule=rule, title=title[:200], subject_type=subject_type, subject_id=subject_id,
+            owner=owner, starts_at=starts_at or timezone.now(), due_at=due_at, action=action,
+            service=service, params=params or {}, link=link,
+        )
+        _record(deadline, "deadline.opened",
+                f"时限开始：{deadline.title}（截止 {timezone.localtime(due_at):%m-%d %H:%M}）",
+                actor=actor)
     return deadline
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def meet_deadline(*, actor, subject, rule=None) -> int:
     """The work on `subject` is done. Pending deadlines still in time become met; one
     already past due (the scheduler has not got to it yet) counts as fired — it was
     late — without notifying anybody, since the work is done; fired ones are closed so
-    they leave the overdue queues. Returns how many were met in time."""
+    they leave the overdue queues. `rule`: one rule code, several, or None for all.
+    Returns how many were met in time. One read for all of them (the hot path of every
+    order step that meets a deadline)."""
     now = timezone.now()
-    mine = _for_subject(subject, rule)
     met = 0
-    for deadline in mine.filter(state=S.PENDING):
-        if deadline.due_at > now:
+    open_ones = _for_subject(subject, rule).filter(
+        Q(state=S.PENDING) | Q(state=S.FIRED, closed_at__isnull=True))
+    for deadline in open_ones:
+        if deadline.state == S.FIRED:
+            _close_one(deadline, now, actor, "deadline.closed", "超时事项已完成")
+        elif deadline.due_at > now:
             if _move(deadline, S.PENDING, S.MET, closed_at=now):
                 met += 1
                 _record(deadline, "deadline.met", f"按时完成：{deadline.title}", actor=actor)
@@ -95,7 +101,6 @@ def meet_deadline(*, actor, subject, rule=None) -> int:
                    closed_at=now):
             _record(deadline, "deadline.fired", f"时限已超时：{deadline.title}",
                     late_when_met=True)
-    _close_fired(mine, now, actor, "deadline.closed", "超时事项已完成")
     return met
 
 
@@ -118,7 +123,9 @@ def cancel_deadlines_for(*, actor, subject, reason="") -> int:
 def _for_subject(subject, rule):
     subject_type, subject_id = _subject_key(subject)
     mine = Deadline.objects.filter(subject_type=subject_type, subject_id=subject_id)
-    return mine.filter(rule=rule) if rule is not None else mine
+    if rule is None:
+        return mine
+    return mine.filter(rule=rule) if isinstance(rule, str) else mine.filter(rule__in=rule)
 
 
 def _move(deadline, source, target, **changes) -> bool:
@@ -132,8 +139,12 @@ def _move(deadline, source, target, **changes) -> bool:
 
 def _close_fired(mine, now, actor, verb, label, **more):
     for deadline in mine.filter(state=S.FIRED, closed_at__isnull=True):
-        if Deadline.objects.filter(pk=deadline.pk, closed_at__isnull=True).update(closed_at=now):
-            _record(deadline, verb, f"{label}：{deadline.title}", actor=actor, **more)
+        _close_one(deadline, now, actor, verb, label, **more)
+
+
+def _close_one(deadline, now, actor, verb, label, **more):
+    if Deadline.objects.filter(pk=deadline.pk, closed_at__isnull=True).update(closed_at=now):
+        _record(deadline, verb, f"{label}：{deadline.title}", actor=actor, **more)
 
 
 def overdue_q(now=None) -> Q:

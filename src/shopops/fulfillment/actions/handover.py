@@ -280,8 +280,8 @@ def _ship_one(actor, handover, parcel, now) -> dict | None:
     """Ship one parcel in its own savepoint: a failure undoes only this parcel."""
     try:
         with transaction.atomic():
-            orders = list(Order.objects.select_for_update().filter(parcels=parcel)
-                          .order_by("pk"))
+            orders = list(Order.objects.select_for_update(of=("self",))
+                          .select_related("channel").filter(parcels=parcel).order_by("pk"))
             if any(o.intercept for o in orders):
                 error = _stop(actor, handover, parcel, orders)
                 return {"parcel": parcel.pk, "waybill_no": parcel.waybill_no,
@@ -299,17 +299,17 @@ def _ship(actor, handover, parcel, orders, now):
         raise UserError("parcel_not_packed", "包裹 {waybill} 不是已打包状态，不能发货。",
                         "Parcel {waybill} is not packed.", waybill=parcel.waybill_no)
     lines = list(OrderLine.objects.filter(order__in=orders).select_related("reservation"))
-    locations = {}
-    for line_id, location_id in PickAllocation.objects.filter(line__in=lines).values_list(
-            "line_id", "location_id"):
-        locations.setdefault(line_id, set()).add(location_id)
+    locations, places = {}, {}
+    for pick in PickAllocation.objects.filter(line__in=lines).select_related("location"):
+        locations.setdefault(pick.line_id, set()).add(pick.location_id)
+        places[pick.location_id] = pick.location  # handed to the ledger: no second read
     for order in orders:
         move(order, State.SHIPPED, shipped_at=now, tracking_no=parcel.waybill_no)
     for line in lines:
         if line.reservation is None:
             continue
         where = locations.get(line.pk, set())
-        location = next(iter(where)) if len(where) == 1 else None
+        location = places.get(next(iter(where))) if len(where) == 1 else None
         ledger.consume(actor=actor, reservation=line.reservation, location=location)
     courier = handover.courier.name
     for order in orders:

@@ -3,17 +3,18 @@ box with the customer's copy of the slip, the gift card, the invoice and any gif
 checklist asks for; the box may be weighed against its estimate."""
 
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from shopops.accounts.queries import users_with_roles
-from shopops.core.errors import UserError
+from shopops.core.errors import NotFoundError, UserError
 from shopops.core.events import record
 from shopops.core.notify import notify
 from shopops.core.numbering import next_number
 from shopops.core.registry import setting
 from shopops.orders.models import Order, OrderLine
-from shopops.orders.states import State
+from shopops.orders.states import INTERCEPTABLE, State
 
 from ..models import Courier, Parcel, Slip
 from .common import move, require_cap, stop_intercepted
@@ -59,11 +60,10 @@ def pack_order(*, actor, order, checklist, weight_g=None) -> Parcel:
     checklist item or a wrong state changes nothing; a pending interception stops the
     order (that stop is kept) and is then reported as the error."""
     require_cap(actor, CAP)
-    with transaction.atomic():
-        stopped = _stop_intercepted(actor, order)
-    if stopped is not None:
-        raise stopped
-    return _pack(actor, order, checklist or {}, weight_g)
+    outcome = _pack(actor, order, checklist or {}, weight_g)
+    if isinstance(outcome, UserError):
+        raise outcome  # after the commit: the stop stands
+    return outcome
 
 
 @transaction.atomic
@@ -92,33 +92,29 @@ def clear_weight_check(*, actor, parcel, note, weight_g=None) -> Parcel:
     return parcel
 
 
-def _stop_intercepted(actor, order):
-    ids = [o.pk for o in packing_orders(_pk_order(order))]
-    for row in Order.objects.select_for_update().filter(pk__in=ids).order_by("pk"):
-        if row.intercept and row.state in {State.PRINTED, State.PICKED, State.VERIFIED,
-                                           State.PACKED}:
-            return stop_intercepted(actor=actor, order=row, where="打包")
-    return None
-
-
-def _pk_order(order):
-    """The order as it is now (the caller's copy may predate a merge or a state change)."""
-    return Order.objects.get(pk=getattr(order, "pk", order))
-
-
 @transaction.atomic
-def _pack(actor, order, checklist, weight_g) -> Parcel:
-    primary = _pk_order(order)
+def _pack(actor, order, checklist, weight_g):
+    pk = getattr(order, "pk", order)
+    # The box: the order and those merged into it, locked in primary-key order in one
+    # read (no deadlock with another packer).
+    rows = list(Order.objects.select_for_update().filter(Q(pk=pk) | Q(merged_into_id=pk))
+                .order_by("pk"))
+    primary = next((o for o in rows if o.pk == pk), None)
+    if primary is None:
+        raise NotFoundError("not_found", "订单不存在：{value}", "No such order: {value}",
+                            value=pk)
     if primary.merged_into_id:
         main = Order.objects.filter(pk=primary.merged_into_id).values_list("number",
                                                                            flat=True).first()
         raise UserError("merged_secondary", "订单 {number} 已合并到 {primary}，请扫描主单 {primary} "
                         "一起打包。", "Order {number} is merged into {primary}: pack it with "
                         "{primary}.", number=primary.number, primary=main)
-    ids = [o.pk for o in packing_orders(primary)]
-    # Lock every order of the box in primary-key order (no deadlock with another packer).
-    orders = list(Order.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+    orders = [o for o in rows if o.pk == pk or o.state != State.CANCELLED]
+    for row in orders:
+        if row.intercept and row.state in INTERCEPTABLE:
+            return stop_intercepted(actor=actor, order=row, where="打包")
     orders.sort(key=lambda o: o.pk != primary.pk)
+    ids = [o.pk for o in orders]
     for o in orders:
         if o.state != State.VERIFIED:
             raise UserError("not_verified", "订单 {number} 尚未验货（{state}），不能打包。",
