@@ -12,6 +12,7 @@ import json
 import time
 
 from django.core.handlers.asgi import ASGIRequest
+from django.db import connections
 from django.http import JsonResponse, StreamingHttpResponse
 
 from shopops.core.access import LOGIN, access, user_can
@@ -26,6 +27,9 @@ def _frame(message: dict) -> str:
 
 
 def _sync_stream(topics, b):
+    # The stream needs no database for its minutes of life: hand this thread's connection
+    # back now (checks and middleware are done) rather than hold one per open page.
+    connections.close_all()
     sub = b.subscribe(topics)
     try:
         yield "retry: 2000\n\n"
