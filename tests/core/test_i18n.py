@@ -26,10 +26,12 @@ COOKIE = settings.LANGUAGE_COOKIE_NAME
 # The parts of the package whose marked strings the catalog must hold. An app joins once
 # its strings are extracted and translated (makemessages -l en, then compilemessages).
 TRANSLATED = [PACKAGE / "templates", PACKAGE / "core", PACKAGE / "accounts", PACKAGE / "ops",
-              PACKAGE / "catalog", PACKAGE / "inventory", PACKAGE / "purchasing"]
+              PACKAGE / "catalog", PACKAGE / "inventory", PACKAGE / "purchasing",
+              PACKAGE / "orders", PACKAGE / "fulfillment"]
 # Templates all of whose Chinese text is marked for translation.
 MARKED_TEMPLATES = [PACKAGE / "templates"] + [
-    PACKAGE / app / "templates" for app in ("core", "accounts", "ops", "catalog", "inventory")]
+    PACKAGE / app / "templates" for app in ("core", "accounts", "ops", "catalog", "inventory", "orders",
+                                        "fulfillment")]
 HAN = re.compile(r"[\u4e00-\u9fff]")
 # Chinese that is meant to stay Chinese in English too, by template and text.
 UNTRANSLATED_ON_PURPOSE = {
@@ -39,6 +41,14 @@ UNTRANSLATED_ON_PURPOSE = {
     "_table.html": ["需要您"],  # a template comment
     "plan.html": ['value="主推"'],  # a default shelf section name: data, not interface text
 }
+
+
+@pytest.fixture(autouse=True)
+def _back_to_the_default_language():
+    """A page asked for in English leaves English active in the thread afterwards (the
+    locale middleware does not switch back), which would leak into the next test."""
+    yield
+    translation.deactivate()
 
 
 def _catalog(entries) -> dict:

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from shopops.accounts.models import Role, User
@@ -29,7 +30,8 @@ from .actions import picking, printing, transfers
 from .models import PickAllocation, PrintRun, Slip, TransferRequest, Wave, WaveOrder
 
 PAGE_SIZE = 50
-KINDS = {"summary": "汇总单", "slips": "配货单", "waybills": "快递单"}
+KINDS = {"summary": gettext_lazy("汇总单"), "slips": gettext_lazy("配货单"),
+         "waybills": gettext_lazy("快递单")}
 
 
 def _may(user):

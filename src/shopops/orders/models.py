@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .states import HoldReason, Intercept, State
 
@@ -141,12 +142,12 @@ class Amendment(models.Model):
     """One change to a binding order (ORD-4, 红旗备注). Append-only: never updated."""
 
     class Field(models.TextChoices):
-        ADDRESS = "address", "收货地址"
-        COURIER = "courier", "快递公司"
-        INVOICE_TITLE = "invoice_title", "发票抬头"
-        GIFT_CARD = "gift_card_text", "贺卡内容"
-        DELIVERY_TIME = "delivery_time", "送货时间"
-        SKU = "sku", "商品规格"
+        ADDRESS = "address", _("收货地址")
+        COURIER = "courier", _("快递公司")
+        INVOICE_TITLE = "invoice_title", _("发票抬头")
+        GIFT_CARD = "gift_card_text", _("贺卡内容")
+        DELIVERY_TIME = "delivery_time", _("送货时间")
+        SKU = "sku", _("商品规格")
 
     order = models.ForeignKey(Order, verbose_name="订单", on_delete=models.CASCADE,
                               related_name="amendments")
@@ -175,9 +176,9 @@ class OrderImport(models.Model):
     problem row, applied only when confirmed. `plan` holds the parsed orders."""
 
     class State(models.TextChoices):
-        PREVIEW = "preview", "待确认"
-        APPLYING = "applying", "导入中"
-        DONE = "done", "已导入"
+        PREVIEW = "preview", _("待确认")
+        APPLYING = "applying", _("导入中")
+        DONE = "done", _("已导入")
 
     channel = models.ForeignKey("catalog.Channel", verbose_name="渠道", on_delete=models.PROTECT,
                                 related_name="+")
@@ -207,9 +208,9 @@ class UnmatchedLine(models.Model):
     until staff pick a SKU for every open line of it; then the order is created."""
 
     class State(models.TextChoices):
-        OPEN = "open", "待处理"
-        RESOLVED = "resolved", "已处理"
-        DISCARDED = "discarded", "已放弃"
+        OPEN = "open", _("待处理")
+        RESOLVED = "resolved", _("已处理")
+        DISCARDED = "discarded", _("已放弃")
 
     source = models.ForeignKey(OrderImport, verbose_name="导入", null=True, blank=True,
                                on_delete=models.SET_NULL, related_name="unmatched")

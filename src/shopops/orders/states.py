@@ -2,23 +2,24 @@
 through core.states.transition with this map."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class State(models.TextChoices):
-    PENDING_PAYMENT = "pending_payment", "待付款"
-    PAID = "paid", "已付款"
-    CONFIRMED = "confirmed", "已确认"
-    REVIEWED = "reviewed", "已审单"
-    PRINTED = "printed", "已打单"
-    PICKED = "picked", "已配货"
-    VERIFIED = "verified", "已验货"
-    PACKED = "packed", "已打包"
-    SHIPPED = "shipped", "已发货"
-    DELIVERED = "delivered", "已签收"
-    COMPLETED = "completed", "已完成"
-    CANCELLED = "cancelled", "已取消"
-    ON_HOLD = "on_hold", "异常挂起"
-    OUT_OF_STOCK = "out_of_stock", "缺货"
+    PENDING_PAYMENT = "pending_payment", _("待付款")
+    PAID = "paid", _("已付款")
+    CONFIRMED = "confirmed", _("已确认")
+    REVIEWED = "reviewed", _("已审单")
+    PRINTED = "printed", _("已打单")
+    PICKED = "picked", _("已配货")
+    VERIFIED = "verified", _("已验货")
+    PACKED = "packed", _("已打包")
+    SHIPPED = "shipped", _("已发货")
+    DELIVERED = "delivered", _("已签收")
+    COMPLETED = "completed", _("已完成")
+    CANCELLED = "cancelled", _("已取消")
+    ON_HOLD = "on_hold", _("异常挂起")
+    OUT_OF_STOCK = "out_of_stock", _("缺货")
 
 
 S = State
@@ -56,24 +57,24 @@ ALLOWED: dict[str, set[str]] = {
 class Intercept(models.TextChoices):
     """Why a printed order must be stopped before it leaves (ORD-6, FUL-4)."""
 
-    REFUND = "refund", "该订单有退款"
-    CANCEL = "cancel", "订单已取消"
+    REFUND = "refund", _("该订单有退款")
+    CANCEL = "cancel", _("订单已取消")
 
 
 class HoldReason(models.TextChoices):
     """Why an order is held (异常/挂起) or short (缺货): typed, so queues can filter and
     FUL-1's rules can say which rule held it."""
 
-    ADDRESS = "address", "地址不完整或有误"
-    CUSTOMER_REQUEST = "customer_request", "客户要求暂缓发货"
-    REMARK = "remark", "留言/备注待确认"
-    PAYMENT = "payment", "付款异常"
-    OUT_OF_STOCK = "out_of_stock", "缺货"
-    REFUND = "refund", "有退款申请"
-    BUYER_MESSAGE = "buyer_message", "买家留言有变"
-    REGION = "region", "地区不发货"
-    AMOUNT = "amount", "金额超出阈值"
-    WEIGHT = "weight", "重量超出阈值"
-    PRICE = "price", "价格低于最低价"
-    VERIFY = "verify", "验货异常"
-    OTHER = "other", "其他"
+    ADDRESS = "address", _("地址不完整或有误")
+    CUSTOMER_REQUEST = "customer_request", _("客户要求暂缓发货")
+    REMARK = "remark", _("留言/备注待确认")
+    PAYMENT = "payment", _("付款异常")
+    OUT_OF_STOCK = "out_of_stock", _("缺货")
+    REFUND = "refund", _("有退款申请")
+    BUYER_MESSAGE = "buyer_message", _("买家留言有变")
+    REGION = "region", _("地区不发货")
+    AMOUNT = "amount", _("金额超出阈值")
+    WEIGHT = "weight", _("重量超出阈值")
+    PRICE = "price", _("价格低于最低价")
+    VERIFY = "verify", _("验货异常")
+    OTHER = "other", _("其他")

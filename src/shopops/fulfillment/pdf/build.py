@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db.models import Prefetch
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from shopops.core.registry import setting
 from shopops.orders.models import Amendment, OrderLine
@@ -102,7 +102,9 @@ def amendment_text(a) -> str:
     """红旗备注 line as the seeds write it: field: before → after (reason — author, time)."""
     who = (a.author.display_name or a.author.username) if a.author_id else "系统"
     when = timezone.localtime(a.at).strftime("%Y-%m-%d %H:%M")
-    return (f"红旗备注：{a.get_field_display()}：{_value(a.before)} → {_value(a.after)}"
+    with translation.override(settings.LANGUAGE_CODE):  # the slip is printed in Chinese
+        field = a.get_field_display()
+    return (f"红旗备注：{field}：{_value(a.before)} → {_value(a.after)}"
             f"（原因：{a.reason} — {who} {when}）")
 
 
