@@ -23,6 +23,7 @@ DOMAIN_DEMOS = [
     "shopops.catalog.demo_imports",
     "shopops.orders.demo",
     "shopops.orders.demo_imports",
+    "shopops.fulfillment.demo",
 ]
 
 # username (= post code), 姓名, 工号, supervisor username, access level
