@@ -193,3 +193,18 @@ def test_ord6_refund_refused_after_shipping_and_without_reason(new_order, cs, cl
     response = client_for(cs).post(f"/orders/{order.pk}/refund/", {"reason": "x"}, follow=True)
     assert any("请走售后流程" in m for m in _messages(response))
     assert Order.objects.get(pk=order.pk).intercept == ""
+
+
+def test_ord7_history_stays_chinese_when_the_actor_reads_english(new_order, cs, client_for):
+    """What is stored (the event log, the order's history) is in the department's
+    language, whoever acted and whatever language they read."""
+    from django.conf import settings
+
+    from shopops.core.models import Event
+
+    order = new_order()
+    client = client_for(cs)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.post(f"/orders/{order.pk}/hold/", {"reason": "address", "note": "缺门牌号"})
+    event = Event.objects.get(verb="order.held")
+    assert event.summary == f"{order.number} 异常挂起：地址不完整或有误（缺门牌号）"

@@ -23,6 +23,14 @@ def english_active() -> bool:
     return (get_language() or "").lower().split("-")[0] == ENGLISH
 
 
+def zh(text) -> str:
+    """`text` (a lazily translated label) in the department's language, whatever language
+    the acting person reads. For what is stored — event summaries, notifications, notes —
+    which must not depend on who happened to act."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(text)
+
+
 def user_message(exc) -> str:
     """What a person reads for a UserError: the English text under English, otherwise
     the Chinese with the English in brackets (str(exc), the default form)."""

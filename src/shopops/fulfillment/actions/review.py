@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from shopops.core.errors import UserError
 from shopops.core.events import record, record_many
+from shopops.core.i18n import zh
 from shopops.orders.models import Order
 from shopops.orders.states import HoldReason, State
 
@@ -81,7 +82,7 @@ def _review_chunk(actor, rule_set, ids, now, started, counts, responsible):
                               message=verdict.message, responsible=responsible, now=at)
             counts["held"] += 1
             events.append(_event("order.review_held", order, rule_set, verdict, data,
-                                 f"{order.number} 审单挂起（{HoldReason(verdict.reason).label}）："
+                                 f"{order.number} 审单挂起（{zh(HoldReason(verdict.reason).label)}）："
                                  f"{verdict.message}"))
             continue
         if verdict.merge_with and not _still_open(verdict.merge_with):
@@ -190,7 +191,7 @@ def hold_in_review(*, actor, order, reason, note="") -> Order:
         order, rule_set=rule_set, actor=actor, now=now, outcome=ReviewDecision.Outcome.HELD,
         reason=reason, message=note)])
     record(actor=actor, verb="order.review_held", obj=order,
-           summary=f"{order.number} 审单挂起（{HoldReason(reason).label}）：{note}",
+           summary=f"{order.number} 审单挂起（{zh(HoldReason(reason).label)}）：{note}",
            changes={"state": [data["from"], order.state]},
            data={**data, "rule_set": rule_set.version if rule_set else None, "rule": ""})
     return order
@@ -210,7 +211,7 @@ def release_hold(*, actor, order, note="") -> Order:
     move(order, back, hold_reason="", hold_note="", held_from="")
     note = (note or "").strip()
     record(actor=actor, verb="order.released", obj=order,
-           summary=f"{order.number} 解除{State(before).label}" + (f"：{note}" if note else ""),
+           summary=f"{order.number} 解除{zh(State(before).label)}" + (f"：{note}" if note else ""),
            changes={"state": [before, back]},
            data={"reason": reason, "note": note, "at": timezone.now()})
     return order

@@ -4,6 +4,7 @@ buttons; the callers own the transaction."""
 
 from shopops.accounts.queries import users_with_roles
 from shopops.core.events import record
+from shopops.core.i18n import zh
 from shopops.core.notify import notify
 from shopops.orders.actions.deadlines import on_reviewed, owner_for
 from shopops.orders.models import Order, OrderLine
@@ -78,7 +79,7 @@ def hold_order(*, actor, order, reason, message, responsible, now, link=""):
     target = State.OUT_OF_STOCK if reason == HoldReason.OUT_OF_STOCK else State.ON_HOLD
     move(order, target, hold_reason=reason, hold_note=message[:300], held_from=before)
     people = responsible.for_hold(order, reason)
-    notify(people, title=f"审单挂起：{order.number} {HoldReason(reason).label}",
+    notify(people, title=f"审单挂起：{order.number} {zh(HoldReason(reason).label)}",
            body=f"订单 {order.number}（{order.customer_name}）审单挂起：{message}",
            link=link or order.get_absolute_url(), category="fulfillment")
     return {"from": before, "to": target, "reason": reason, "message": message,

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from shopops.core.errors import ConflictError, UserError
 from shopops.core.events import record
+from shopops.core.i18n import zh
 from shopops.core.models import Event
 from shopops.orders.models import Order
 
@@ -110,7 +111,7 @@ def _dry_run_chunk(rule_set, ids, result):
         result["total"] += 1
         row = {"order": order.number, "order_id": order.pk, "rule": verdict.rule,
                "rule_label": label(verdict.rule) if verdict.rule else "",
-               "message": verdict.message, "state": order.get_state_display()}
+               "message": verdict.message, "state": zh(order.get_state_display())}
         if verdict.held:
             result["held"] += 1
             result["by_rule"][verdict.rule] = result["by_rule"].get(verdict.rule, 0) + 1

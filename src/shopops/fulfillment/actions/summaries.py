@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from shopops.core.errors import UserError
 from shopops.core.events import record
+from shopops.core.i18n import zh
 from shopops.core.models import Event
 from shopops.core.registry import setting
 from shopops.orders.models import Order, OrderLine
@@ -54,7 +55,7 @@ def generate_summary(*, period, start, actor=None) -> ShippingSummary:
     summary, created = ShippingSummary.objects.update_or_create(
         period=period, start=first,
         defaults={"end": last, "data": data, "generated_at": timezone.now()})
-    label = P(period).label
+    label = zh(P(period).label)
     record(actor=actor, verb="summary.generated", obj=summary,
            summary=f"生成{label} {first}～{last}：发货 {data['shipped']} 单，"
                    f"销售额 {data['sales_fen'] / 100:.2f} 元",

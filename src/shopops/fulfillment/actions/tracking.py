@@ -18,6 +18,7 @@ from shopops.accounts.queries import users_with_roles
 from shopops.core.actions.deadlines import meet_deadline, open_deadline
 from shopops.core.errors import UserError
 from shopops.core.events import record
+from shopops.core.i18n import zh
 from shopops.core.notify import notify
 from shopops.core.registry import setting
 from shopops.orders.actions.deadlines import owner_for
@@ -38,7 +39,7 @@ PREVIEW_KEEP_SECONDS = 24 * 3600
 
 
 def _status_label(status):
-    return str(TrackingEvent.Status(status).label)
+    return zh(TrackingEvent.Status(status).label)
 
 
 @transaction.atomic

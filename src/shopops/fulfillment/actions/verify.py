@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from shopops.core.errors import NotFoundError, UserError
 from shopops.core.events import record
+from shopops.core.i18n import zh
 from shopops.orders.models import Order, OrderLine
 from shopops.orders.states import State
 
@@ -215,7 +216,7 @@ def _check_open(actor, order, session, lines, code) -> StationResult | None:
     if order.state != State.PICKED:
         VerifySession.objects.filter(pk=session.pk).update(
             state=VerifySession.State.STOPPED, finished_at=timezone.now(),
-            stop_reason=f"订单状态变为{order.get_state_display()}")
+            stop_reason=f"订单状态变为{zh(order.get_state_display())}")
         return _reject(actor, code, refusal(
             "not_verifiable", "订单状态已变为「{state}」，停止验货：{number}",
             "Order {number} is now {state}: verification stopped.",

@@ -7,6 +7,7 @@ from django.db import transaction
 from shopops.catalog.models import Sku
 from shopops.core.errors import UserError
 from shopops.core.events import record
+from shopops.core.i18n import zh
 from shopops.inventory import ledger
 
 from ..models import Amendment, Order, OrderLine
@@ -100,7 +101,7 @@ def _finish(actor, order, field, before, after, reason, updates, line=None):
     amendment = Amendment.objects.create(
         order=order, field=field, line=line, before=before, after=after, reason=reason,
         author=actor if actor is not None and actor.pk else None, requires_reprint=reprint)
-    label = Amendment.Field(field).label
+    label = zh(Amendment.Field(field).label)
     changes = ({k: [before[k], after[k]] for k in before if before[k] != after[k]}
                if isinstance(before, dict) else {field: [before, after]})
     record(actor=actor, verb="order.amended", obj=order,

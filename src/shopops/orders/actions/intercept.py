@@ -9,6 +9,7 @@ from django.utils import timezone
 from shopops.accounts.queries import users_with_roles
 from shopops.core.errors import UserError
 from shopops.core.events import record
+from shopops.core.i18n import zh
 from shopops.core.notify import notify
 
 from ..states import INTERCEPTABLE, SHIPPED_OR_LATER, HoldReason, Intercept, State
@@ -28,7 +29,7 @@ def mark_for_interception(*, actor, order, kind, reason):
     order.intercept, order.intercept_reason, order.intercept_at = kind, reason, timezone.now()
     type(order).objects.filter(pk=order.pk).update(
         intercept=kind, intercept_reason=reason, intercept_at=order.intercept_at)
-    label = Intercept(kind).label
+    label = zh(Intercept(kind).label)
     record(actor=actor, verb="order.intercept_requested", obj=order,
            summary=f"{order.number} 登记拦截（{label}）：{reason}",
            data={"intercept": kind, "reason": reason, "state": order.state})

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from shopops.core.errors import UserError
 from shopops.core.events import record
+from shopops.core.i18n import zh
 from shopops.core.states import transition
 from shopops.inventory import ledger
 from shopops.inventory.models import Reservation
@@ -101,9 +102,9 @@ def _hold(actor, order, target, reason, note, verb):
     held_from = order.state
     _move(order, target, hold_reason=reason, hold_note=(note or "").strip()[:300],
           held_from=held_from)
-    label = HoldReason(reason).label
+    label = zh(HoldReason(reason).label)
     record(actor=actor, verb=verb, obj=order,
-           summary=f"{order.number} {State(target).label}：{label}"
+           summary=f"{order.number} {zh(State(target).label)}：{label}"
                    + (f"（{order.hold_note}）" if order.hold_note else ""),
            changes={"state": [held_from, target]},
            data={"reason": reason, "note": order.hold_note})
@@ -135,7 +136,7 @@ def unhold(*, actor, order, note="") -> Order:
     before, back = order.state, order.held_from or State.PAID
     _move(order, back, hold_reason="", hold_note="", held_from="")
     record(actor=actor, verb="order.released", obj=order,
-           summary=f"{order.number} 解除{State(before).label}"
+           summary=f"{order.number} 解除{zh(State(before).label)}"
                    + (f"：{note.strip()}" if note and note.strip() else ""),
            changes={"state": [before, back]})
     return order
