@@ -400,9 +400,9 @@ class RawLine:
                            (sku, self.bins[sku]))
                     self.x("INSERT INTO inventory_move (at, kind, sku_id, warehouse_id, "
                            "location_id, on_hand_delta, reserved_delta, reference, actor_id, "
-                           "counterpart_id, note) VALUES (now(), 'shipment', %s, %s, NULL, -1, "
-                           "-1, %s, %s, NULL, '')", (sku, self.wh, f"raw:{number}",
-                                                     p["bench-packer"]))
+                           "counterpart_id, note) VALUES (now(), 'shipment', %s, %s, %s, -1, "
+                           "-1, %s, %s, NULL, '')", (sku, self.wh, self.bins[sku],
+                                                     f"raw:{number}", p["bench-packer"]))
             self.x("UPDATE fulfillment_parcel SET state = 'shipped', shipped_at = now() "
                    "WHERE id = ANY(%s)", ([x[0] for x in parcels],))
             self.x("UPDATE orders_order SET state = 'shipped', shipped_at = now(), "
