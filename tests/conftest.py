@@ -8,7 +8,7 @@ import itertools
 
 import pytest
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from shopops.core import registry
 
@@ -20,6 +20,14 @@ _counter = itertools.count(1)
 def _fast_password_hashing(settings):
     # Argon2 is what production uses; tests create many accounts and only need a hasher.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _chinese_after_each_test():
+    # A test that renders an English page leaves English active in its thread; the next
+    # test on the same worker must start in the default language, as a request would.
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
