@@ -53,6 +53,19 @@ def test_ful5_open_takes_packed_parcels_of_the_courier(packed, people, zto, hz):
     with pytest.raises(UserError) as caught:
         open_handover(actor=people.packer, courier=zto, warehouse=hz)
     assert caught.value.message == f"中通快递 已有进行中的交接单 {handover.number}，请先完成它。"
+    # FUL-5: the courier was asked to come; 中通 has no API here, so it is a phone call.
+    pickup = Event.objects.get(verb="handover.pickup_requested")
+    assert pickup.summary == f"{handover.number} 预约中通快递上门揽收 2 件（无接口，请电话预约）"
+
+
+def test_ful5_pickup_is_booked_through_the_couriers_adapter(packed, people, zto, hz):
+    zto.adapter = "sandbox"
+    zto.save(update_fields=["adapter"])
+    packed()
+    handover = open_handover(actor=people.packer, courier=zto, warehouse=hz)
+    pickup = Event.objects.get(verb="handover.pickup_requested")
+    assert pickup.data["booking"] == f"SB-{handover.number}"
+    assert "预约号 SB-" in pickup.summary
 
 
 def test_ful5_scan_rules(packed, printed, people, zto, hz):  # noqa: F811

@@ -65,6 +65,12 @@ class CourierAdapter:
     def fetch(self, parcels, *, now=None) -> list[TrackingUpdate]:
         return []
 
+    def request_pickup(self, *, handover, count) -> str:
+        """Ask the courier to come for `count` parcels (FUL-5). Returns the courier's
+        booking reference, or "" when the courier has no API and is called by phone — the
+        handover page then says so."""
+        return ""
+
 
 ADAPTERS: dict[str, CourierAdapter] = {}
 
@@ -102,6 +108,9 @@ class SandboxAdapter(CourierAdapter):
         (26, "delivered", "已签收，签收人：本人", "目的地"),
     )
     DELAYED = (20, "delayed", "因天气原因，快件延误", "中转站")
+
+    def request_pickup(self, *, handover, count) -> str:
+        return f"SB-{handover.number}"  # a booking the sandbox "accepts" at once
 
     def journey(self, waybill_no: str) -> tuple:
         if waybill_no.endswith(self.exception_digit):

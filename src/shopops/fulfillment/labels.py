@@ -41,6 +41,7 @@ register_verbs({
     "parcel.weight_check": "称重异常待核",
     "parcel.weight_cleared": "核重通过",
     "handover.created": "建交接单",
+    "handover.pickup_requested": "预约揽收",
     "handover.scanned": "交接扫描",
     "handover.closed": "完成交接",
     "order.shipped": "发货",

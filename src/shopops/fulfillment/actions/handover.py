@@ -16,6 +16,7 @@ from shopops.inventory import ledger
 from shopops.orders.models import Order, OrderLine
 from shopops.orders.states import State
 
+from ..couriers import adapter_for
 from ..models import Courier, Handover, Parcel, PickAllocation
 from .common import move, require_cap, stop_intercepted
 from .station import StationResult, refusal, success
@@ -57,6 +58,12 @@ def open_handover(*, actor, courier, warehouse=None, driver_name="") -> Handover
            summary=f"建交接单 {handover.number}：{courier.name} {count} 件",
            data={"courier": courier.name, "warehouse": warehouse.pk, "expected": count,
                  "driver_name": handover.driver_name, "opened_at": handover.created_at})
+    # FUL-5: the courier is asked to come (through its adapter; by phone when it has none).
+    booking = adapter_for(courier).request_pickup(handover=handover, count=count)
+    record(actor=actor, verb="handover.pickup_requested", obj=handover,
+           summary=f"{handover.number} 预约{courier.name}上门揽收 {count} 件"
+                   + (f"（预约号 {booking}）" if booking else "（无接口，请电话预约）"),
+           data={"courier": courier.name, "count": count, "booking": booking})
     return handover
 
 
