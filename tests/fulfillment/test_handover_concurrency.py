@@ -94,7 +94,9 @@ def test_ful5_closing_twice_at_once_ships_once(line):
         scan_parcel(actor=None, handover=handover, code=parcel.waybill_no)
     results = race(lambda: len(close_handover(actor=None, handover=handover).failures))
     assert [r[0] for r in results] == ["ok", "refused"]
-    assert results[0][1] == 0 and results[1][1] == "handover_closing"
+    # The second is refused while the first is closing, or once it has closed: either way
+    # the parcels ship once.
+    assert results[0][1] == 0 and results[1][1] in ("handover_closing", "handover_closed")
     assert Move.objects.filter(kind=Move.Kind.SHIPMENT).count() == 4
     stock = Stock.objects.get(sku=line["sku"])
     assert (stock.on_hand, stock.reserved) == (46, 0)
