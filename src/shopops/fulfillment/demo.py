@@ -7,11 +7,12 @@ to work waiting in their queue and a history behind it:
               dry-run against the past days
   打单 朱涛     two waves printed (PDFs on disk), one handed to the picker late, one order
               amended after printing and waiting for its reprint; one wave not printed yet
-  备货 赵强     a picked wave with a shortage (transfer request); a SKU whose two transfer
-              requests in a row went unmet (the "discontinued?" question)
+  备货 赵强     a picked wave with a SKU short for two orders: two transfer requests, both
+              unmet (the "discontinued?" question to operations)
   验货 胡静     verified orders, a wrong barcode stopped, a refund intercepted ("该订单有退款")
   打包 林峰     parcels packed, one stopped by the scale for the supervisor; a handover to
-              中通 closed (shipped, 交接单 PDF) and one still open
+              中通 closed (shipped, 交接单 PDF); another courier's sheet opened when it has
+              parcels waiting
   物流         tracking on the sandbox adapter: delivered, in transit, one delayed (a task for
               customer service); the day's shipping and sales summary
 
@@ -75,10 +76,10 @@ def load(people):
     for wave in (first, second):
         printing.print_wave(actor=p["printer"], wave=wave)
     printing.hand_to_picker(actor=p["printer"], wave=first, picker=p["picker"])
-    _pick(p, first, second)
+    _pick(p, first)
     _verify_and_pack(p, first, warehouse)
     _amend_after_print(p, second)
-    _discontinued_question(p, second)
+    _discontinued_question(p)
     _summaries()
 
 
@@ -88,8 +89,12 @@ def _new_orders(p, warehouse, channels, stocks):
     codes = ["tmall", "jd", "b2c"]
     for n in range(30):
         name, phone, province, city, district, detail = CUSTOMERS[n % len(CUSTOMERS)]
-        if n == 7:  # the second order of 韩雪 today: merged into one parcel by review
+        # Different buyers with the same first names; only n == 7 is 韩雪 again, whose two
+        # orders of today review merges into one parcel.
+        phone = f"{phone[:-2]}{(int(phone[-2:]) + n) % 100:02d}"
+        if n == 7:
             name, phone, province, city, district, detail = CUSTOMERS[2]
+            phone = f"{phone[:-2]}{(int(phone[-2:]) + 2) % 100:02d}"
         lines = [{"sku": stocks[(n * 5) % len(stocks)].sku, "quantity": 1}]
         if n % 4 == 0:
             lines.append({"sku": stocks[(n * 5 + 2) % len(stocks)].sku, "quantity": 1})
@@ -130,18 +135,22 @@ def _rules(p):
                             until=now + timedelta(minutes=1))
 
 
-def _pick(p, wave, next_wave):
-    """The picker walks the first wave; one line is short on the shelf — of a SKU the next
-    wave needs too (see _discontinued_question)."""
+def _pick(p, wave):
+    """The picker walks the first wave; a SKU two of its orders need is short on the shelf
+    (two transfer requests, see _discontinued_question)."""
+    from collections import defaultdict
+
     from shopops.orders.models import OrderLine
 
-    lines = list(OrderLine.objects.filter(order__wave_member__wave=wave, order__state="printed")
-                 .order_by("pk").values_list("pk", "sku_id"))
-    wanted = set(OrderLine.objects.filter(order__wave_member__wave=next_wave)
-                 .values_list("sku_id", flat=True))
-    short = next((pk for pk, sku in reversed(lines) if sku in wanted), None)
-    shortages = [{"line": short, "missing": 1, "note": "货架上只剩破损的一件"}] if short else []
-    picking.complete_pick(actor=p["picker"], wave=wave, shortages=shortages)
+    by_sku = defaultdict(list)
+    for pk, sku in (OrderLine.objects.filter(order__wave_member__wave=wave,
+                                             order__state="printed")
+                    .order_by("pk").values_list("pk", "sku_id")):
+        by_sku[sku].append(pk)
+    twice = next((lines for lines in by_sku.values() if len(lines) >= 2), None)
+    short = twice[:2] if twice else [max(pk for lines in by_sku.values() for pk in lines)]
+    picking.complete_pick(actor=p["picker"], wave=wave, shortages=[
+        {"line": pk, "missing": 1, "note": "货架上只剩破损的一件"} for pk in short])
 
 
 def _verify_and_pack(p, wave, warehouse):
@@ -204,25 +213,14 @@ def _amend_after_print(p, wave):
                            value={"address_detail": "文一西路 969 号阿里巴巴西溪园区 5 号楼"})
 
 
-def _discontinued_question(p, second_wave):
-    """The short SKU cannot be found anywhere; the next wave is short of it again and that
-    request fails too: two unmet in a row, so operations is asked whether it is
-    discontinued."""
+def _discontinued_question(p):
+    """The short SKU is nowhere to be found: both transfer requests go unmet, two in a row,
+    so operations is asked whether it is discontinued."""
     from .models import TransferRequest
 
-    first = TransferRequest.objects.filter(state="open").select_related("sku").first()
-    if first is None:
-        return
-    transfers.resolve_transfer(actor=p["warehouse_supervisor"], request=first, fulfilled=False,
-                               note="上海南京路分店也没有这个码")
-    again = Order.objects.filter(wave_member__wave=second_wave, state="printed",
-                                 lines__sku=first.sku).order_by("-pk").first()
-    if again is None:
-        return
-    second = transfers.report_shortage(actor=p["picker"], order=again, sku=first.sku,
-                                       quantity=1, note="货位空了")
-    transfers.resolve_transfer(actor=p["warehouse_supervisor"], request=second, fulfilled=False,
-                               note="供应商也断货")
+    for request in TransferRequest.objects.filter(state="open").order_by("pk"):
+        transfers.resolve_transfer(actor=p["warehouse_supervisor"], request=request,
+                                   fulfilled=False, note="上海南京路分店也没有这个码，供应商断货")
 
 
 def _summaries():

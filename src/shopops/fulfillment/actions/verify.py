@@ -27,10 +27,15 @@ DONE_STATES = {State.VERIFIED, State.PACKED, State.SHIPPED, State.DELIVERED, Sta
 
 def find_order_code(code) -> tuple[int | None, Slip | None]:
     """The order a waybill number (its active slip before any void one) or an order number
-    names: (order id, slip or None)."""
+    names: (order id, slip or None). Orders merged into one parcel share their waybill:
+    scanning it again takes the next order of the box still waiting to be verified."""
     # Slip.waybill_no is indexed; "active" sorts before "void".
-    slip = Slip.objects.filter(waybill_no=code).order_by("state", "-pk").first()
-    if slip is not None:
+    slips = list(Slip.objects.filter(waybill_no=code).select_related("order")
+                 .order_by("state", "order_id", "-pk")[:50])
+    if slips:
+        active = [s for s in slips if s.state == Slip.State.ACTIVE]
+        waiting = [s for s in active if s.order.state == State.PICKED]
+        slip = (waiting or active or slips)[0]
         return slip.order_id, slip
     order_id = Order.objects.filter(number=code).values_list("pk", flat=True).first()
     return order_id, None
