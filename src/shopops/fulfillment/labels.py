@@ -38,6 +38,7 @@ register_verbs({
     "order.intercept_requested": "登记拦截",
     # pack, hand over, ship (FUL-5, FUL-6)
     "parcel.packed": "打包",
+    "parcel.repacked": "拆箱取出拦截订单",
     "parcel.weight_check": "称重异常待核",
     "parcel.weight_cleared": "核重通过",
     "handover.created": "建交接单",

@@ -253,14 +253,25 @@ def _drop(handover, parcel):
 
 
 def _stop(actor, handover, parcel, orders) -> StationResult:
-    errors = [stop_intercepted(actor=actor, order=o, where="交接") for o in orders if o.intercept]
-    Parcel.objects.filter(pk=parcel.pk).update(state=Parcel.State.STOPPED, handover=None)
-    _drop(handover, parcel)
+    stopped = [o for o in orders if o.intercept]
+    errors = [stop_intercepted(actor=actor, order=o, where="交接") for o in stopped]
     others = [o.number for o in orders if o.state == State.PACKED]
+    if others:
+        # A merged box: the intercepted order's goods come out, the rest of the box keeps
+        # its waybill and waits for the next sheet.
+        parcel.orders.remove(*stopped)
+        Parcel.objects.filter(pk=parcel.pk).update(handover=None)
+        record(actor=actor, verb="parcel.repacked", obj=parcel,
+               summary=f"包裹 {parcel.waybill_no} 拆箱取出被拦截的订单 "
+                       f"{'、'.join(o.number for o in stopped)}，其余订单留待下次交接",
+               data={"removed": [o.pk for o in stopped], "kept": others})
+    else:
+        Parcel.objects.filter(pk=parcel.pk).update(state=Parcel.State.STOPPED, handover=None)
+    _drop(handover, parcel)
     record(actor=actor, verb="handover.parcel_stopped", obj=handover,
            summary=f"{handover.number} 拦截包裹 {parcel.waybill_no}，包裹留在仓库",
            data={"parcel": parcel.pk, "waybill_no": parcel.waybill_no,
-                 "orders": [o.pk for o in orders], "still_packed": others,
+                 "orders": [o.pk for o in orders], "kept_in_box": others,
                  "expected": handover.expected_count})
     first = errors[0]
     return StationResult(
