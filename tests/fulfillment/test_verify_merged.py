@@ -80,6 +80,8 @@ def test_ful4_intercepting_one_order_of_a_merged_box_keeps_the_rest(paid_order, 
     scan_parcel(actor=people.packer, handover=again, code=waybill)
     close_handover(actor=people.packer, handover=again)
     assert Order.objects.get(pk=primary.pk).state == "shipped"
+    wave.refresh_from_db()
+    assert wave.state == "done"  # every order of the wave shipped or cancelled
     secondary_sku = secondary.lines.get().sku
     stock = Stock.objects.get(sku=secondary_sku)
     assert stock.reserved == 0 and stock.on_hand == 20  # its goods went back on the shelf

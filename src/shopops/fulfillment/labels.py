@@ -25,6 +25,7 @@ register_verbs({
     "slip.voided": "作废配货单/快递单",
     # pick (FUL-3)
     "wave.picked": "配货完成",
+    "wave.done": "波次完成",
     "order.picked": "配货",
     "transfer_request.created": "报缺/调拨申请",
     "transfer_request.fulfilled": "调拨完成",

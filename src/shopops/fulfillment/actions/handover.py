@@ -17,7 +17,7 @@ from shopops.orders.models import Order, OrderLine
 from shopops.orders.states import State
 
 from ..couriers import adapter_for
-from ..models import Courier, Handover, Parcel, PickAllocation
+from ..models import Courier, Handover, Parcel, PickAllocation, Wave
 from .common import move, require_cap, stop_intercepted
 from .station import StationResult, refusal, success
 from .tracking import publish_shipped
@@ -183,6 +183,7 @@ def _finish_close(actor, handover, resolution, failures) -> Handover:
         state=Handover.State.DONE, closed_by=actor, closed_at=now,
         resolution=(resolution or "").strip()[:300])
     handover.refresh_from_db()
+    _finish_waves(actor, shipped)
     handover.pdf = write_handover_pdf(handover, shipped)
     Handover.objects.filter(pk=handover.pk).update(pdf=handover.pdf)
     record(actor=actor, verb="handover.closed", obj=handover,
@@ -192,6 +193,21 @@ def _finish_close(actor, handover, resolution, failures) -> Handover:
                  "shipped": len(shipped), "failures": failures, "closed_at": now,
                  "driver_name": handover.driver_name})
     return handover
+
+
+def _finish_waves(actor, parcels):
+    """A picked wave none of whose orders is still in the warehouse's hands is done."""
+    from .printing import move_wave
+
+    in_hand = [State.REVIEWED, State.PRINTED, State.PICKED, State.VERIFIED, State.PACKED,
+               State.ON_HOLD, State.OUT_OF_STOCK]
+    # No lock needed: move_wave is a conditional UPDATE (picked → done happens once).
+    waves = (Wave.objects.filter(state=Wave.State.PICKED, members__order__parcels__in=parcels)
+             .exclude(members__order__state__in=in_hand).distinct().order_by("pk"))
+    for wave in waves:
+        move_wave(wave, Wave.State.DONE)
+        record(actor=actor, verb="wave.done", obj=wave,
+               summary=f"波次 {wave.number} 完成：全部订单已发货或取消")
 
 
 def _locked(handover) -> Handover:
