@@ -36,7 +36,8 @@ def _add_routers():
     for prefix, module in (("/catalog/", "shopops.catalog.api"),
                            ("/inventory/", "shopops.inventory.api"),
                            ("/orders/", "shopops.orders.api"),
-                           ("/fulfillment/", "shopops.fulfillment.api")):
+                           ("/fulfillment/", "shopops.fulfillment.api"),
+                           ("/staff/", "shopops.staff.api")):
         api.add_router(prefix, import_module(module).router)
 
 

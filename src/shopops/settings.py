@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "shopops.inventory",
     "shopops.orders",
     "shopops.fulfillment",
+    "shopops.staff",
 ]
 
 MIDDLEWARE = [

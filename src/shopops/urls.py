@@ -10,6 +10,7 @@ urlpatterns = [
     path("inventory/", include("shopops.inventory.urls")),
     path("orders/", include("shopops.orders.urls")),
     path("fulfillment/", include("shopops.fulfillment.urls")),
+    path("staff/", include("shopops.staff.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -1,0 +1,3 @@
+"""Staff periodic jobs: each part registers its own from its jobs_* module."""
+
+from . import jobs_attendance, jobs_scores  # noqa: F401

@@ -1,0 +1,1 @@
+"""Periodic jobs of this part (registered at import, from StaffConfig.ready)."""

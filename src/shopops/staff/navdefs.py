@@ -1,0 +1,14 @@
+"""Navigation of the staff pages."""
+
+from django.utils.translation import gettext_noop
+
+from shopops.core.access import LOGIN
+from shopops.core.nav import nav_item
+
+S = gettext_noop("人事 Staff")
+nav_item(S, gettext_noop("我的考勤"), "staff:my_attendance", LOGIN, order=60)
+nav_item(S, gettext_noop("排班"), "staff:roster", "staff.view_team", order=61)
+nav_item(S, gettext_noop("考勤汇总"), "staff:attendance_sheet", "staff.view_team", order=62)
+nav_item(S, gettext_noop("请假"), "staff:leave_list", LOGIN, order=63)
+nav_item(S, gettext_noop("处罚"), "staff:penalty_list", "staff.view_team", order=64)
+nav_item(S, gettext_noop("考核记分"), "staff:score_list", "staff.view_team", order=65)
