@@ -12,3 +12,5 @@ nav_item(S, gettext_noop("考勤汇总"), "staff:attendance_sheet", "staff.view_
 nav_item(S, gettext_noop("请假"), "staff:leave_list", LOGIN, order=63)
 nav_item(S, gettext_noop("处罚"), "staff:penalty_list", "staff.view_team", order=64)
 nav_item(S, gettext_noop("考核记分"), "staff:score_list", "staff.view_team", order=65)
+nav_item(S, gettext_noop("工作日历"), "staff:calendar", LOGIN, order=61.1)
+nav_item(S, gettext_noop("班次"), "staff:shift_list", LOGIN, order=61.2)
