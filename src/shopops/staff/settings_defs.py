@@ -1,6 +1,8 @@
 """Staff rule numbers (HR-1…HR-6, HR-KPI): the seeds' values as defaults. Each part adds
 its own below; read them only through core.registry.setting()."""
 
+from datetime import time
+
 from shopops.core.registry import define
 
 G = "人事 Staff"
@@ -8,3 +10,73 @@ G = "人事 Staff"
 define("staff.full_attendance_days", 26, type="int", unit="天", min=1, max=31,
        label="满勤天数", group=G,
        description="每月出勤满这么多天为满勤（HR-1）。Days a month that count as full attendance.")
+
+# --- penalties, scorecards and the monthly sheet (HR-6, HR-KPI) -----------------------
+# Points are stored as positive numbers and deducted by the rules (FUL-1…FUL-5 of the seeds).
+define("staff.points.ful1_late_review", 5, type="int", unit="分", min=0, max=100,
+       label="审单未当天完成扣分", group=G,
+       description="截单时间前付款的订单当天未审单，当班审单员每单扣分（FUL-1）。"
+                   "Points deducted per order paid before the cutoff and not reviewed that day.")
+define("staff.points.ful2_late_handover", 5, type="int", unit="分", min=0, max=100,
+       label="打单超时交备货扣分", group=G,
+       description="波次首次打印后超过规定分钟才交给备货员，打单员扣分（FUL-2）。"
+                   "Points deducted per wave handed to the picker too late after printing.")
+define("staff.points.ful3_unreported_shortage", 5, type="int", unit="分", min=0, max=100,
+       label="缺货未报扣分", group=G,
+       description="配货后缺货由他人报缺，配货员每单扣分（FUL-3）。"
+                   "Points deducted per picked order whose shortage someone else reported.")
+define("staff.points.ful4_unchecked_refund", 5, type="int", unit="分", min=0, max=100,
+       label="退款订单未验出扣分", group=G,
+       description="验货前已登记拦截的订单在打包或交接时才被拦下，验货员每单扣分（FUL-4）。"
+                   "Points deducted per order whose pending interception verification missed.")
+define("staff.points.ful5_missing_slip", 1, type="int", unit="分", min=0, max=100,
+       label="漏放客户联扣分", group=G,
+       description="打包清单中缺少客户联的包裹，打包员每个扣分（FUL-5）。"
+                   "Points deducted per parcel packed without the customer copy of the slip.")
+define("staff.reward_fen", 10000, type="int", unit="分(金额)", min=0, max=10_000_000,
+       label="无差错月度奖励（分）", group=G,
+       description="当月无扣分的仓库岗位员工的奖励金额，单位为分（默认 100 元）。"
+                   "Monthly reward in fen for a warehouse post with a clean month.")
+define("staff.payday_day", 10, type="int", unit="日", min=2, max=28,
+       label="发薪日", group=G,
+       description="每月发薪日；前一天自动生成上月奖罚评分表并通知主管。"
+                   "Payday; the day before, last month's reward/penalty sheet is drafted.")
+define("staff.scores_time", time(1, 30), type="time", unit="时:分",
+       label="考核计算时间", group=G,
+       description="每天此时计算本月考核记分，发薪前一天此时生成奖罚评分表。"
+                   "When the running month's scores are computed (and the sheet drafted).")
+
+# Attendance, leave and absence (HR-3, HR-4) — helper S2.
+define("staff.late_grace_minutes", 0, type="int", unit="分钟", min=0, max=60,
+       label="迟到宽限", group=G,
+       description="上班打卡晚于班次开始不超过这么多分钟不算迟到（超过则按实际分钟计）。"
+                   "Minutes after the shift start still counted as on time.")
+define("staff.default_shift", "office", type="str", label="未排班时的默认班次", group=G,
+       description="当天没有排班记录的人按此班次（编码）计算迟到早退。"
+                   "Shift code used when a person has no roster entry that day.")
+define("staff.leave_notice_days", 1, type="int", unit="天", min=0, max=30,
+       label="请假提前天数", group=G,
+       description="请假须至少提前这么多天申请，紧急情况（事后补假）除外（HR-4）。"
+                   "Days ahead a leave request must be filed, except emergencies.")
+define("staff.leave_hours_per_day", 8, type="int", unit="小时", min=1, max=24,
+       label="按天请假折算小时", group=G,
+       description="按天请假时每个工作日折算的小时数。Hours counted per day of leave by day.")
+define("staff.daily_wage_fen", 15000, type="int", unit="分", min=0,
+       label="旷工扣款（日工资）", group=G,
+       description="旷工一天扣除当天工资；部门尚无工资表，按此日工资计（HR-4）。"
+                   "The day's pay deducted for an absence (no salary table yet).")
+define("staff.absence_consecutive_days", 3, type="int", unit="天", min=1, max=31,
+       label="连续旷工提示天数", group=G,
+       description="连续旷工达到这么多个排班日，提示部门经理作自动离职处理。"
+                   "Consecutive absent rostered days that flag a person for dismissal.")
+define("staff.absence_month_days", 5, type="int", unit="天", min=1, max=31,
+       label="月旷工提示天数", group=G,
+       description="一个月内旷工达到这么多天，提示部门经理作自动离职处理。"
+                   "Absent days in a month that flag a person for dismissal.")
+define("staff.absence_check_time", time(9, 0), type="time", unit="时:分",
+       label="旷工检查时间", group=G,
+       description="每天这个时间检查前一天的旷工。Time each morning the previous day is checked.")
+define("staff.overnight_clock_out_hours", 6, type="int", unit="小时", min=0, max=12,
+       label="夜班下班打卡宽限", group=G,
+       description="夜班结束后这么多小时内的下班打卡仍算前一天的班。"
+                   "Hours after an overnight shift's end a clock-out still belongs to it.")
