@@ -24,6 +24,7 @@ DOMAIN_DEMOS = [
     "shopops.orders.demo",
     "shopops.orders.demo_imports",
     "shopops.fulfillment.demo",
+    "shopops.staff.demo",
 ]
 
 # username (= post code), 姓名, 工号, supervisor username, access level
