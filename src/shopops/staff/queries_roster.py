@@ -11,7 +11,7 @@ from django.utils import timezone
 from shopops.accounts.models import RoleAssignment
 
 from . import calendar
-from .models import DutyAssignment, RosterEntry
+from .models import Attendance, DutyAssignment, RosterEntry
 
 
 def month_bounds(first_day: date) -> tuple[date, date]:
@@ -33,12 +33,19 @@ def month_grid(first_day: date, people) -> dict:
             for d, (k, n) in kinds.items()]
     entries = {(e.person_id, e.day): e for e in RosterEntry.objects.filter(
         person__in=[p.pk for p in people], day__range=(first, last)).select_related("shift")}
+    # HR-3 on the roster: who came late or left early that day (one query for the month).
+    marks = {(a[0], a[1]): (a[2], a[3]) for a in Attendance.objects.filter(
+        person__in=[p.pk for p in people], day__range=(first, last)).filter(
+        Q(late_minutes__gt=0) | Q(early_minutes__gt=0)).values_list(
+        "person_id", "day", "late_minutes", "early_minutes")}
     rows = []
     for person in people:
         cells = []
         for d in kinds:
             entry = entries.get((person.pk, d))
-            cells.append({"day": d, "entry": entry, "shift": entry.shift if entry else None})
+            late, early = marks.get((person.pk, d), (0, 0))
+            cells.append({"day": d, "entry": entry, "shift": entry.shift if entry else None,
+                          "late": late, "early": early})
         rows.append({"person": person, "cells": cells,
                      "working": sum(1 for c in cells if c["shift"])})
     return {"first": first, "last": last, "days": days, "rows": rows}
