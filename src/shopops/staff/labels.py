@@ -35,3 +35,20 @@ register_verbs({
     "staff.calendar_override_deleted": "取消节假日调整",
     "staff.shift_saved": "保存班次",
 })
+
+# Meetings and trainings (HR-5).
+register_verbs({
+    "staff.meeting_scheduled": "安排会议/培训",
+    "staff.morning_meetings_scheduled": "批量安排晨会",
+    "staff.meeting_attendance": "会议点名",
+    "staff.meeting_minutes": "记录会议纪要",
+    "staff.training_results": "登记培训成绩",
+})
+
+# Targets and resignations (HR-7, HR-8).
+register_verbs({
+    "staff.target_set": "设置月度目标",
+    "staff.resignation_submitted": "提交辞职", "staff.resignation_accepted": "接受辞职",
+    "staff.handover_ticked": "交接事项完成", "staff.handover_completed": "交接完成",
+    "staff.left": "离职",
+})

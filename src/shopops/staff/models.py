@@ -329,3 +329,7 @@ class MonthlySheet(models.Model):
 
     def __str__(self):
         return f"{self.month:%Y-%m}"
+
+
+from .models_meetings import *  # noqa: F401,F403,E402
+from .models_plans import *  # noqa: F401,F403,E402

@@ -14,3 +14,8 @@ nav_item(S, gettext_noop("处罚"), "staff:penalty_list", "staff.view_team", ord
 nav_item(S, gettext_noop("考核记分"), "staff:score_list", "staff.view_team", order=65)
 nav_item(S, gettext_noop("工作日历"), "staff:calendar", LOGIN, order=61.1)
 nav_item(S, gettext_noop("班次"), "staff:shift_list", LOGIN, order=61.2)
+nav_item(S, gettext_noop("会议培训"), "staff:meeting_list", "staff.view_team", order=66)
+nav_item(S, gettext_noop("我的会议"), "staff:my_meetings", LOGIN, order=60.5)
+nav_item(S, gettext_noop("我的目标"), "staff:my_targets", LOGIN, order=60.6)
+nav_item(S, gettext_noop("月度目标"), "staff:target_team", "staff.view_team", order=67)
+nav_item(S, gettext_noop("辞职交接"), "staff:resignation_list", LOGIN, order=68)

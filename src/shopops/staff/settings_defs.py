@@ -80,3 +80,26 @@ define("staff.overnight_clock_out_hours", 6, type="int", unit="小时", min=0, m
        label="夜班下班打卡宽限", group=G,
        description="夜班结束后这么多小时内的下班打卡仍算前一天的班。"
                    "Hours after an overnight shift's end a clock-out still belongs to it.")
+
+# --- meetings and trainings (HR-5) ---------------------------------------------------
+define("staff.morning_meeting_time", time(8, 15), type="time", unit="时:分",
+       label="晨会时间", group=G,
+       description="工作日晨会开始时间（HR-5）。When the working-day morning meeting starts.")
+define("staff.training_pass_score", 60, type="int", unit="分", min=0, max=100,
+       label="培训合格分数", group=G,
+       description="培训成绩达到此分数为合格（HR-5）。Training score that counts as passed.")
+
+# --- targets and resignations (HR-7, HR-8) -------------------------------------------
+define("staff.notice_days", 30, type="int", unit="天", min=0, max=365,
+       label="辞职提前通知天数", group=G,
+       description="辞职须提前这么多天提出，最后工作日默认为提交日加此天数（HR-8）。"
+                   "Days of notice a resignation needs; the default last day.")
+define("staff.handover_days", 7, type="int", unit="天", min=0, max=60,
+       label="离职交接期限", group=G,
+       description="最后工作日后这么多天内须完成全部交接，逾期通知部门经理（HR-8）。"
+                   "Days after the last day by which every handover item must be done.")
+define("staff.handover_items",
+       "客户资料与聊天记录;经手订单与售后;账号密码移交;文件资料;办公用品与钥匙",
+       type="str", label="默认交接清单", group=G,
+       description="接受辞职时生成的交接事项，以分号分隔（HR-8）。"
+                   "Default handover checklist, items separated by semicolons.")

@@ -1,8 +1,10 @@
 """Each part of staff declares its own `urlpatterns` in its views module."""
 
-from . import views_attendance, views_roster, views_scores
+from . import views_attendance, views_meetings, views_plans, views_roster, views_scores
 
 app_name = "staff"
 
 urlpatterns = [*views_roster.urlpatterns, *views_attendance.urlpatterns,
                *views_scores.urlpatterns]
+urlpatterns += views_meetings.urlpatterns
+urlpatterns += views_plans.urlpatterns
