@@ -41,9 +41,12 @@ def load(people):
                        p["cs_supervisor"], p["manager"]], first=first, last=last)
     roster.rotate_duty(actor=boss, kind="cleaning", people=[p["printer"], p["picker"],
                        p["packer"], p["verifier"], p["reviewer"]], first=first, last=last)
-    _clock_ins(p, today)
+    days = _clock_ins(p, today)
     _leave(p, today)
     _penalty(p, today)
+    _meetings(p, days)
+    _targets(p, first)
+    _resignation(p)
     scores.compute_month(actor=None, month=first)
     previous = (first - timedelta(days=1)).replace(day=1)
     scores.compute_month(actor=None, month=previous)
@@ -77,6 +80,7 @@ def _clock_ins(p, today):
                                   note="打卡记录属实，按处罚条例执行")
     attendance.open_out_pass(actor=p["packer"], person=p["packer"],
                              reason="去快递网点送加急件", start=_local(today, 10, 0))
+    return days
 
 
 def _leave(p, today):
@@ -96,3 +100,51 @@ def _penalty(p, today):
         penalties.propose_penalty(actor=p["warehouse_supervisor"], person=p["packer"],
                                   offence=offence, occurred_on=today - timedelta(days=1),
                                   evidence="12:40 在打包台吃午饭，已口头提醒一次")
+
+
+def _meetings(p, days):
+    """The morning meetings of those days (one person missed the last one), a training
+    with its results."""
+    from .actions import meetings
+
+    held = meetings.schedule_morning_meetings(actor=p["manager"], first=days[-1],
+                                              last=days[0])
+    for meeting in held:
+        present = [a.person for a in meeting.attendees.select_related("person")]
+        if meeting is held[-1]:
+            present = [u for u in present if u.pk != p["designer"].pk]
+        meetings.take_attendance(actor=p["manager"], meeting=meeting, present=present)
+    if held:
+        meetings.record_minutes(actor=p["manager"], meeting=held[-1],
+                                minutes="1. 双十二备货节奏；2. 审单 16:00 前清零；3. 客服晚班交接。")
+    training = meetings.schedule_meeting(
+        actor=p["manager"], kind="training", title="新版验货台与拦截流程培训",
+        starts_at=_local(days[1], 15, 0), place="三楼会议室", host=p["warehouse_supervisor"],
+        posts=["verifier", "packer", "picker", "reviewer"])
+    people_in = [a.person for a in training.attendees.select_related("person")]
+    meetings.take_attendance(actor=p["manager"], meeting=training, present=people_in)
+    meetings.record_training_results(actor=p["manager"], meeting=training, results=[
+        {"person": person, "score": 95 - 8 * n, "note": ""} for n, person in enumerate(people_in)])
+
+
+def _targets(p, first):
+    from .actions import plans
+
+    plans.set_target(actor=p["manager"], person=None, month=first, metric="sales_fen",
+                     target=120_000_00, note="部门 11 月销售目标")
+    plans.set_target(actor=p["manager"], person=p["presale_cs"], month=first,
+                     metric="orders", target=600, note="售前客服成交单数")
+    plans.set_target(actor=p["manager"], person=p["reviewer"], month=first,
+                     metric="reviewed", target=3000)
+    plans.set_target(actor=p["manager"], person=p["packer"], month=first, metric="shipped",
+                     target=2800)
+
+
+def _resignation(p):
+    """The designer resigns with a month's notice; the manager accepts; the handover of the
+    design files has started."""
+    from .actions import plans
+
+    resignation = plans.submit_resignation(actor=p["designer"], reason="家里搬迁到成都")
+    resignation = plans.accept_resignation(actor=p["manager"], resignation=resignation)
+    plans.tick_handover_item(actor=p["designer"], resignation=resignation, index=0)
