@@ -58,6 +58,7 @@ def penalty_list(request):
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     may_propose = user_can(request.user, "staff.propose_penalty")
     return render(request, "staff/scores/penalty_list.html", {
+        "page_title": _("处罚"),
         "page": page, "state": state, "states": Penalty.State.choices,
         "may_propose": may_propose,
         "may_confirm": user_can(request.user, "staff.confirm_penalty"),
@@ -112,6 +113,7 @@ def penalty_decide(request, pk):
 @access("staff.view_team")
 def offence_list(request):
     return render(request, "staff/scores/offence_list.html", {
+        "page_title": _("处罚条例"),
         "offences": Offence.objects.all(),
         "may_edit": user_can(request.user, "staff.manage_calendar")})
 
@@ -143,6 +145,7 @@ def score_list(request):
     names = User.objects.in_bulk([r["person_id"] for r in page.object_list])
     rows = [{**r, "person": names.get(r["person_id"])} for r in page.object_list]
     return render(request, "staff/scores/score_list.html", {
+        "page_title": _("考核记分"),
         "page": page, "rows": rows, "month": month, "month_text": f"{month:%Y-%m}",
         "may_compute": user_can(request.user, "staff.manage_scores"),
         "rules": scoring.RULES,
@@ -172,6 +175,7 @@ def score_person(request, month, person_id):
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     agg = rows.aggregate(points=Sum("points"), reward=Sum("reward_fen"))
     return render(request, "staff/scores/score_person.html", {
+        "page_title": _("考核记分"),
         "page": page, "person": person, "month": month, "month_text": f"{month:%Y-%m}",
         "points": agg["points"] or 0, "reward": agg["reward"] or 0,
         "labels": scoring.LABELS,
@@ -186,6 +190,7 @@ def sheet_index(request):
     page = Paginator(sheets, 50).get_page(request.GET.get("page"))
     last = (timezone.localdate().replace(day=1) - scoring.timedelta(days=1)).replace(day=1)
     return render(request, "staff/scores/sheet_index.html", {
+        "page_title": _("奖罚评分表"),
         "page": page, "last_month": f"{last:%Y-%m}",
         "may_manage": user_can(request.user, "staff.manage_scores")})
 
@@ -200,6 +205,7 @@ def sheet_detail(request, month):
               ("points", "reward_fen", "penalty_fen", "absence_fen", "net_fen", "late_count")}
     may_manage = user_can(request.user, "staff.manage_scores")
     return render(request, "staff/scores/sheet_detail.html", {
+        "page_title": _("奖罚评分表"),
         "sheet": sheet, "rows": rows, "totals": totals, "month": month,
         "month_text": f"{month:%Y-%m}", "may_manage": may_manage,
         "proposal_open": bool(sheet and sheet.proposal_id
