@@ -27,11 +27,11 @@ COOKIE = settings.LANGUAGE_COOKIE_NAME
 # its strings are extracted and translated (makemessages -l en, then compilemessages).
 TRANSLATED = [PACKAGE / "templates", PACKAGE / "core", PACKAGE / "accounts", PACKAGE / "ops",
               PACKAGE / "catalog", PACKAGE / "inventory", PACKAGE / "purchasing",
-              PACKAGE / "orders", PACKAGE / "fulfillment"]
+              PACKAGE / "orders", PACKAGE / "fulfillment", PACKAGE / "staff"]
 # Templates all of whose Chinese text is marked for translation.
 MARKED_TEMPLATES = [PACKAGE / "templates"] + [
     PACKAGE / app / "templates" for app in ("core", "accounts", "ops", "catalog", "inventory", "orders",
-                                        "fulfillment")]
+                                        "fulfillment", "staff")]
 HAN = re.compile(r"[\u4e00-\u9fff]")
 # Chinese that is meant to stay Chinese in English too, by template and text.
 UNTRANSLATED_ON_PURPOSE = {

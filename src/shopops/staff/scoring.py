@@ -13,17 +13,18 @@ from datetime import date, datetime, time, timedelta
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from shopops.core.models import Event
 from shopops.core.registry import setting
 
 RULES = {}  # code prefix → function, in the order the page lists them
 LABELS = {
-    "FUL-1.same_day": "审单：截单前付款当天未审", "FUL-1.reward": "审单：当月无超时奖励",
-    "FUL-2.handover": "打单：超时交备货", "FUL-2.reward": "打单：当月无差错奖励",
-    "FUL-3.shortage": "备货：缺货未报", "FUL-3.reward": "备货：库存准确奖励",
-    "FUL-4.unchecked": "验货：退款订单未拦下", "FUL-4.reward": "验货：当月无差错奖励",
-    "FUL-5.slip": "打包：漏放客户联", "FUL-5.reward": "打包：当月无差错奖励",
+    "FUL-1.same_day": _("审单：截单前付款当天未审"), "FUL-1.reward": _("审单：当月无超时奖励"),
+    "FUL-2.handover": _("打单：超时交备货"), "FUL-2.reward": _("打单：当月无差错奖励"),
+    "FUL-3.shortage": _("备货：缺货未报"), "FUL-3.reward": _("备货：库存准确奖励"),
+    "FUL-4.unchecked": _("验货：退款订单未拦下"), "FUL-4.reward": _("验货：当月无差错奖励"),
+    "FUL-5.slip": _("打包：漏放客户联"), "FUL-5.reward": _("打包：当月无差错奖励"),
 }
 
 
