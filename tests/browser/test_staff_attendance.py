@@ -40,6 +40,13 @@ def test_hr3_late_clock_in_seen_by_the_manager_and_confirmed(new_page, make_user
 
     boss = new_page()
     login(boss, "wangjg", PASSWORD)
+    # The roster shows the late arrival in the agent's cell for today.
+    boss.goto(f"/staff/roster/?month={now:%Y-%m}&post=presale_cs")
+    cell = boss.locator(f"[data-testid=roster-cell][data-person='{agent.pk}']"
+                        f"[data-day='{now:%Y-%m-%d}'] [data-testid=roster-late]")
+    assert cell.inner_text() == f"迟{row.late_minutes}"
+    assert cell.get_attribute("title") == f"迟到 {row.late_minutes} 分钟"
+    shot(boss, "roster-late")
     boss.goto(f"/staff/attendance-sheet/?month={now:%Y-%m}&post=presale_cs")
     sheet_row = boss.locator("[data-testid=sheet-row-liuyang]")
     assert f"迟到 1 次 / {row.late_minutes} 分钟" in sheet_row.inner_text()
