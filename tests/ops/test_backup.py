@@ -283,6 +283,31 @@ def test_ops1_weekly_full_backup_is_scheduled_on_the_configured_day_and_time():
 
 
 @pytest.mark.django_db
+def test_ord9_order_data_is_backed_up_every_day_at_18(backup_dir,
+                                                      django_capture_on_commit_callbacks):
+    from shopops.core.models import PeriodicJob
+    from shopops.core.periodic import PERIODIC, run_due_jobs
+
+    job = PERIODIC["ops.daily_orders_backup"]
+    tz = timezone.get_default_timezone()
+    monday = timezone.make_aware(datetime(2026, 11, 23, 9, 0), tz)
+    assert job.next_run(monday) == timezone.make_aware(datetime(2026, 11, 23, 18, 0), tz)
+    evening = timezone.make_aware(datetime(2026, 11, 23, 18, 0), tz)
+    assert job.next_run(evening) == timezone.make_aware(datetime(2026, 11, 24, 18, 0), tz)
+    PeriodicJob.objects.create(name="ops.daily_orders_backup",
+                               next_run_at=timezone.now() - timedelta(minutes=1))
+    PeriodicJob.objects.create(name="ops.health_check",
+                               next_run_at=timezone.now() + timedelta(days=1))
+    PeriodicJob.objects.create(name="ops.weekly_full_backup",
+                               next_run_at=timezone.now() + timedelta(days=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        ran = run_due_jobs(scheduler_id="test")
+    assert "ops.daily_orders_backup" in ran
+    made = Backup.objects.get(trigger="schedule")
+    assert (made.status, made.kind, made.actor) == ("ok", "orders", None), made.error
+
+
+@pytest.mark.django_db
 def test_ops1_scheduled_backup_runs_as_the_system_and_prunes(backup_dir,
                                                             django_capture_on_commit_callbacks):
     from shopops.core.models import PeriodicJob

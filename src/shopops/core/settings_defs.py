@@ -33,6 +33,10 @@ define("ops.full_backup_weekday", 6, type="int", unit="星期（1=周一）", mi
        label="每周完整备份日", group=G_OPS, description="每周在这一天做一次完整数据库备份（OPS-1）。")
 define("ops.full_backup_time", time(18, 0), type="time", unit="时:分",
        label="完整备份时间", group=G_OPS, description="完整备份在当天这个时间开始。")
+define("ops.orders_backup_time", time(18, 0), type="time", unit="时:分",
+       label="每日订单备份时间", group=G_OPS,
+       description="每天这个时间备份订单数据（ORD-9），另有每周完整备份。"
+                   "Daily order-data backup time.")
 define("ops.backup_max_age_hours", 24 * 8, type="int", unit="小时", min=1,
        label="备份过期告警", group=G_OPS,
        description="最近一次成功备份早于这么多小时，健康检查报警。")

@@ -18,13 +18,23 @@ def weekly_full_backup():
         raise RuntimeError(f"scheduled full backup failed: {row.error}")
 
 
+def daily_orders_backup():
+    """ORD-9: the order data every day at 18:00 (besides the weekly full backup). The
+    "orders" kind is still a full dump of the database (see ops/backup.py)."""
+    from .actions import run_backup
+
+    row = run_backup(actor=None, kind="orders", trigger="schedule")
+    if row.status != row.Status.OK:
+        raise RuntimeError(f"scheduled orders backup failed: {row.error}")
+
+
 def health_check():
     health.check_and_alert()
 
 
 def register():
     try:
-        from shopops.core.periodic import every_seconds, register_periodic, weekly_at
+        from shopops.core.periodic import daily_at, every_seconds, register_periodic, weekly_at
     except ImportError:  # the scheduler is not installed: nothing to register with
         log.warning("shopops.core.periodic missing; ops jobs not scheduled")
         return
@@ -32,6 +42,11 @@ def register():
         "ops.weekly_full_backup",
         next_run=weekly_at("ops.full_backup_weekday", "ops.full_backup_time"),
         run=weekly_full_backup,
+    )
+    register_periodic(
+        "ops.daily_orders_backup",
+        next_run=daily_at("ops.orders_backup_time"),
+        run=daily_orders_backup,
     )
     register_periodic(
         "ops.health_check",
