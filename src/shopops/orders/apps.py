@@ -7,4 +7,6 @@ class OrdersConfig(AppConfig):
     verbose_name = "订单管理"
 
     def ready(self):
-        from . import capabilities, labels, navdefs, settings_defs  # noqa: F401
+        from . import capabilities, daily_check, labels, navdefs, settings_defs  # noqa: F401
+
+        daily_check.register()

@@ -17,5 +17,6 @@ register_verbs({
     "orders.import_applied": "确认订单导入",
     "orders.unmatched_resolved": "匹配未匹配订单行",
     "orders.unmatched_discarded": "放弃未匹配订单",
+    "orders.daily_check": "每日异常订单检查",
 })
 register_object_url("orders.order", "orders:order_detail")

@@ -187,9 +187,30 @@ order_refund = access("orders.amend")(_state_view(
     lambda o: _("已登记退款：订单已挂起，等待审单员处理。") if o.state == State.ON_HOLD
     else _("已登记退款拦截：扫描到此单时会自动拦截并退回审单员。")))
 
+@access("orders.view")
+def daily_check(request):
+    """ORD-8: yesterday's (or ?day=) orders with anomalies, grouped."""
+    from datetime import date, timedelta
+
+    from django.utils import timezone
+
+    from .daily_check import GROUPS, anomalies
+
+    try:
+        day = date.fromisoformat(request.GET.get("day", ""))
+    except ValueError:
+        day = timezone.localdate() - timedelta(days=1)
+    groups = anomalies(day)
+    return render(request, "orders/daily_check.html", {
+        "day": day, "groups": [(code, _(label), groups[code]) for code, label in GROUPS],
+        "prev": day - timedelta(days=1), "next": day + timedelta(days=1),
+        "page_title": _("每日异常订单")})
+
+
 urlpatterns = [
     path("", order_list, name="order_list"),
     path("table/", order_list_table, name="order_list_table"),
+    path("daily-check/", daily_check, name="daily_check"),
     path("new/", order_create, name="order_create"),
     path("<int:pk>/", order_detail, name="order_detail"),
     path("<int:pk>/amend/", order_amend, name="order_amend"),

@@ -1,0 +1,79 @@
+"""ORD-8: the morning check of yesterday's orders with anomalies — refunds asked for, orders
+still unpaid, paid orders not shipped — listed for the responsible people each morning
+(customer-service and warehouse supervisors, the manager). Bad reviews join the list when
+the shop's reviews exist (issue 5)."""
+
+from datetime import datetime, time, timedelta
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_noop
+
+from shopops.accounts.queries import users_with_roles
+from shopops.core.events import record
+from shopops.core.notify import notify
+from shopops.core.periodic import daily_at, register_periodic
+from shopops.core.registry import define
+
+from .models import Order
+from .states import HoldReason, Intercept, State
+
+define("orders.daily_check_time", time(9, 0), type="time", unit="时:分",
+       label="每日订单异常检查时间", group="订单 Orders",
+       description="每天这个时间把昨天的异常订单（退款、未付款、未发货）列给相关负责人（ORD-8）。"
+                   "When yesterday's anomalous orders are listed for the people responsible.")
+
+NOT_SHIPPED = [State.PAID, State.CONFIRMED, State.REVIEWED, State.PRINTED, State.PICKED,
+               State.VERIFIED, State.PACKED, State.ON_HOLD, State.OUT_OF_STOCK]
+GROUPS = [("refund", gettext_noop("申请退款")), ("unpaid", gettext_noop("未付款")),
+          ("unshipped", gettext_noop("已付款未发货"))]
+
+
+def _bounds(day):
+    tz = timezone.get_default_timezone()
+    start = timezone.make_aware(datetime.combine(day, time.min), tz)
+    return start, start + timedelta(days=1)
+
+
+def anomalies(day) -> dict[str, list[Order]]:
+    """{group: orders} for orders created (refund, unpaid) or paid (unshipped) on `day`,
+    local time. One query; an order is listed in the first group it falls in."""
+    start, end = _bounds(day)
+    refund = Q(hold_reason=HoldReason.REFUND) | Q(intercept=Intercept.REFUND)
+    rows = (Order.objects.filter(Q(created_at__gte=start, created_at__lt=end)
+                                 | Q(paid_at__gte=start, paid_at__lt=end))
+            .filter(refund | Q(state=State.PENDING_PAYMENT) | Q(state__in=NOT_SHIPPED))
+            .select_related("channel").order_by("created_at", "pk"))
+    groups = {code: [] for code, _ in GROUPS}
+    for order in rows:
+        if order.hold_reason == HoldReason.REFUND or order.intercept == Intercept.REFUND:
+            groups["refund"].append(order)
+        elif order.state == State.PENDING_PAYMENT:
+            groups["unpaid"].append(order)
+        elif order.paid_at and start <= order.paid_at < end:
+            groups["unshipped"].append(order)
+    return groups
+
+
+def send_daily_check(now=None):
+    """The morning job: yesterday's list to the people responsible (nothing when clean)."""
+    day = timezone.localdate(now or timezone.now()) - timedelta(days=1)
+    groups = anomalies(day)
+    counts = {code: len(orders) for code, orders in groups.items()}
+    if not any(counts.values()):
+        return counts
+    text = "，".join(f"{label} {counts[code]} 单" for code, label in GROUPS if counts[code])
+    link = f"{reverse('orders:daily_check')}?day={day:%Y-%m-%d}"
+    people = users_with_roles(["cs_supervisor", "warehouse_supervisor", "manager"])
+    notify(people, title=f"{day:%m-%d} 异常订单：{text}",
+           body="请逐单跟进：退款核实、催付或取消、未发货原因。", link=link, category="orders")
+    record(actor=None, verb="orders.daily_check", object_type="orders.daily_check",
+           object_id=f"{day:%Y-%m-%d}", summary=f"{day:%Y-%m-%d} 异常订单：{text}",
+           data={"day": day, **counts, "notified": [p.pk for p in people]})
+    return counts
+
+
+def register():
+    register_periodic("orders.daily_check", next_run=daily_at("orders.daily_check_time"),
+                      run=send_daily_check)
