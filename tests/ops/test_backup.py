@@ -285,6 +285,7 @@ def test_ops1_weekly_full_backup_is_scheduled_on_the_configured_day_and_time():
 @pytest.mark.django_db
 def test_ord9_order_data_is_backed_up_every_day_at_18(backup_dir,
                                                       django_capture_on_commit_callbacks):
+    """ORD-9: the order data every day at 18:00, besides the weekly full backup."""
     from shopops.core.models import PeriodicJob
     from shopops.core.periodic import PERIODIC, run_due_jobs
 

@@ -1,11 +1,12 @@
 """Reads of the review step (FUL-1): the orders waiting for review, the rules' context for a
 batch of orders in a fixed number of queries, the queue tabs and the end-of-day lists."""
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db.models import Exists, Max, Min, OuterRef, Prefetch, Q, Sum
 from django.utils import timezone
 
+from shopops.core.days import day_bounds
 from shopops.core.registry import setting
 from shopops.inventory.models import BinStock
 from shopops.orders.models import Amendment, Order, OrderLine
@@ -81,11 +82,7 @@ def review_context(orders, *, merge_pool=True, as_first_reviewed=False) -> Conte
     return ctx
 
 
-def local_day_bounds(day=None):
-    tz = timezone.get_default_timezone()
-    day = day or timezone.localdate()
-    start = timezone.make_aware(datetime.combine(day, datetime.min.time()), tz)
-    return start, start + timedelta(days=1)
+local_day_bounds = day_bounds  # the name this module's callers use
 
 
 def cutoff_today(now=None):

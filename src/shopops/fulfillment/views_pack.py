@@ -2,19 +2,18 @@
 checklist, weigh, pack; today's parcels by courier; the supervisor's weight checks. The
 courier handover pages live in views_handover.py (their URLs are listed here)."""
 
-from datetime import datetime, time
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shopops.core.access import access
+from shopops.core.days import day_bounds
 from shopops.core.errors import UserError
 from shopops.core.i18n import user_message
 from shopops.orders.models import Order, OrderLine
@@ -36,7 +35,7 @@ CAP = "fulfillment.pack"
 
 
 def today_start():
-    return timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
+    return day_bounds()[0]
 
 
 def parcels_with_orders():

@@ -2,18 +2,17 @@
 posted by station.js to verify_scan, which answers JSON with the feedback and the order's
 progress panel re-rendered; a reload shows the verifier's open order again."""
 
-from datetime import datetime, time
 
 from django.contrib import messages
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import path
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shopops.core.access import access
+from shopops.core.days import day_bounds
 from shopops.core.errors import UserError
 from shopops.core.i18n import english_active, user_message
 
@@ -56,7 +55,7 @@ def result_payload(request, result: StationResult, html: str, **extra) -> dict:
 @access(CAP)
 def verify_station(request):
     session = open_session(request.user)
-    start = timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
+    start = day_bounds()[0]
     recent = (VerifySession.objects.select_related("order")
               .filter(verifier=request.user, finished_at__gte=start)
               .order_by("-finished_at", "-pk")[:10])

@@ -3,7 +3,7 @@ still unpaid, paid orders not shipped — listed for the responsible people each
 (customer-service and warehouse supervisors, the manager). Bad reviews join the list when
 the shop's reviews exist (issue 5)."""
 
-from datetime import datetime, time, timedelta
+from datetime import time, timedelta
 
 from django.db.models import Q
 from django.urls import reverse
@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from shopops.accounts.queries import users_with_roles
+from shopops.core.days import day_bounds
 from shopops.core.events import record
 from shopops.core.notify import notify
 from shopops.core.periodic import daily_at, register_periodic
@@ -30,16 +31,10 @@ GROUPS = [("refund", gettext_noop("申请退款")), ("unpaid", gettext_noop("未
           ("unshipped", gettext_noop("已付款未发货"))]
 
 
-def _bounds(day):
-    tz = timezone.get_default_timezone()
-    start = timezone.make_aware(datetime.combine(day, time.min), tz)
-    return start, start + timedelta(days=1)
-
-
 def anomalies(day) -> dict[str, list[Order]]:
     """{group: orders} for orders created (refund, unpaid) or paid (unshipped) on `day`,
     local time. One query; an order is listed in the first group it falls in."""
-    start, end = _bounds(day)
+    start, end = day_bounds(day)
     refund = Q(hold_reason=HoldReason.REFUND) | Q(intercept=Intercept.REFUND)
     rows = (Order.objects.filter(Q(created_at__gte=start, created_at__lt=end)
                                  | Q(paid_at__gte=start, paid_at__lt=end))

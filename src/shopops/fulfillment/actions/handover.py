@@ -197,10 +197,9 @@ def _finish_close(actor, handover, resolution, failures) -> Handover:
 
 def _finish_waves(actor, parcels):
     """A picked wave none of whose orders is still in the warehouse's hands is done."""
-    from .printing import move_wave
+    from .printing import _ON_SHELF, move_wave
 
-    in_hand = [State.REVIEWED, State.PRINTED, State.PICKED, State.VERIFIED, State.PACKED,
-               State.ON_HOLD, State.OUT_OF_STOCK]
+    in_hand = [*_ON_SHELF, State.ON_HOLD, State.OUT_OF_STOCK]
     # No lock needed: move_wave is a conditional UPDATE (picked → done happens once).
     waves = (Wave.objects.filter(state=Wave.State.PICKED, members__order__parcels__in=parcels)
              .exclude(members__order__state__in=in_hand).distinct().order_by("pk"))

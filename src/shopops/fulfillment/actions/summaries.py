@@ -4,13 +4,14 @@ runs Monday to Sunday, a month from the 1st. Every figure is one aggregate query
 cost does not grow with the number of orders beyond what the database scans."""
 
 import calendar
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Max, Q, Sum
 from django.db.models.functions import ExtractHour, ExtractMinute, TruncDate
 from django.utils import timezone
 
+from shopops.core.days import day_bounds
 from shopops.core.errors import UserError
 from shopops.core.events import record
 from shopops.core.i18n import zh
@@ -40,7 +41,7 @@ def period_range(period: str, start: date) -> tuple[date, date]:
 
 
 def _local_midnight(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
+    return day_bounds(day)[0]
 
 
 @transaction.atomic

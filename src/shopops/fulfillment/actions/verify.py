@@ -5,12 +5,12 @@ Each rejected scan is recorded (verify.rejected: the scorecards count them) and 
 as a StationResult instead of raised, so the record commits. An order with a pending
 interception is stopped on the spot (common.stop_intercepted) and that stop commits too."""
 
-from datetime import datetime, time
 
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from shopops.core.days import day_bounds
 from shopops.core.errors import NotFoundError, UserError
 from shopops.core.events import record
 from shopops.core.i18n import zh
@@ -49,7 +49,7 @@ def progress(lines, scanned) -> list[dict]:
 
 
 def today_verified_count(verifier) -> int:
-    start = timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
+    start = day_bounds()[0]
     return VerifySession.objects.filter(verifier=verifier, state=VerifySession.State.DONE,
                                         finished_at__gte=start).count()
 
