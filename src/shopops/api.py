@@ -37,7 +37,9 @@ def _add_routers():
                            ("/inventory/", "shopops.inventory.api"),
                            ("/orders/", "shopops.orders.api"),
                            ("/fulfillment/", "shopops.fulfillment.api"),
-                           ("/staff/", "shopops.staff.api")):
+                           ("/staff/", "shopops.staff.api"),
+                           ("/service/", "shopops.service.api"),
+                           ("/aftersales/", "shopops.aftersales.api")):
         api.add_router(prefix, import_module(module).router)
 
 

@@ -61,6 +61,9 @@ INSTALLED_APPS = [
     "shopops.orders",
     "shopops.fulfillment",
     "shopops.staff",
+    "shopops.service",
+    "shopops.storefront",
+    "shopops.aftersales",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,11 @@ urlpatterns = [
     path("orders/", include("shopops.orders.urls")),
     path("fulfillment/", include("shopops.fulfillment.urls")),
     path("staff/", include("shopops.staff.urls")),
+    path("service/", include("shopops.service.urls")),
+    path("aftersales/", include("shopops.aftersales.urls")),
+    path("shop/chat/", include("shopops.service.shop_urls")),
+    path("shop/aftersales/", include("shopops.aftersales.shop_urls")),
+    path("shop/", include("shopops.storefront.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

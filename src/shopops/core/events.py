@@ -56,11 +56,14 @@ def record(
     object_id: str = "",
     object_repr: str = "",
 ) -> Event:
-    """Append one event. `actor` is the person acting, or None for the system itself."""
+    """Append one event. `actor` is the person acting (a staff user, or a
+    core.actors.CustomerActor in the shop), or None for the system itself."""
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)[:200]
+    if getattr(actor, "is_customer", False):  # core.actors.CustomerActor: say which customer
+        data = {**(data or {}), "customer": actor.customer_id}
     event = Event.objects.create(
         actor=actor if actor is not None and actor.pk else None,
         actor_name=actor_label(actor)[:100],

@@ -27,6 +27,10 @@ class Order(models.Model):
     hold_note = models.CharField("挂起说明", max_length=300, blank=True)
     held_from = models.CharField("挂起前状态", max_length=20, blank=True)
 
+    # The buyer's record (CS-4) when known: every shop order, and platform or hand-entered
+    # orders once customer service links them. The recipient below is the order's own copy.
+    customer = models.ForeignKey("service.Customer", verbose_name="客户", null=True,
+                                 blank=True, on_delete=models.PROTECT, related_name="orders")
     customer_name = models.CharField("收货人", max_length=60)
     customer_phone = models.CharField("联系电话", max_length=30)
     buyer_nick = models.CharField("买家昵称", max_length=60, blank=True)

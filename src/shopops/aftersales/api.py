@@ -1,0 +1,5 @@
+"""/api/v1/aftersales — after-sales for integrations."""
+
+from ninja import Router
+
+router = Router(tags=["售后 aftersales"])

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class ServiceConfig(AppConfig):
+    name = "shopops.service"
+    label = "service"
+    verbose_name = "客户服务"
+
+    def ready(self):
+        from . import capabilities, navdefs, settings_defs  # noqa: F401

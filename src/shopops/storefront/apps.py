@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class StorefrontConfig(AppConfig):
+    name = "shopops.storefront"
+    label = "storefront"
+    verbose_name = "官网商城"
+
+    def ready(self):
+        pass
