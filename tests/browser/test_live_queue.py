@@ -48,10 +48,10 @@ def test_ord1_new_order_appears_in_the_queue_without_reload(new_page, people, pa
 
     row = cs.locator("#order-table tr").filter(has_text=order.number)
     row.wait_for(timeout=ARRIVAL_MS)
-    assert "王芳" in row.inner_text() and "已付款" in row.inner_text()
+    assert "王*" in row.inner_text() and "已付款" in row.inner_text()  # masked (ROLE-6)
     queued = reviewer.locator(f"#review-queue-table tr[data-order='{order.number}']")
     queued.wait_for(timeout=ARRIVAL_MS)
-    assert "王芳" in queued.inner_text() and "上海市" in queued.inner_text()
+    assert "王*" in queued.inner_text() and "上海市" in queued.inner_text()
     # The newest order is first in the list, the earlier one is still there.
     numbers = cs.locator("#order-table tbody tr td:first-child a").all_inner_texts()
     assert numbers[:2] == [order.number, existing.number]

@@ -116,12 +116,16 @@ def test_ful_whole_line_from_a_taobao_import_to_shipping(new_page, people, hz, d
     cs.goto(f"/orders/?q={PLATFORM_NO}")
     row = cs.locator("[data-testid=order-list] tbody tr").filter(has_text=PLATFORM_NO)
     assert row.count() == 1
-    assert "已付款" in row.inner_text() and "陈静" in row.inner_text()
+    assert "已付款" in row.inner_text() and "陈*" in row.inner_text()  # masked (ROLE-6)
     number = row.locator("a").first.inner_text().strip()
     order_url = row.locator("a").first.get_attribute("href")
     assert number.startswith("DD"), number
     cs.goto(order_url)
     assert cs.get_by_test_id("order-state").inner_text() == "已付款"
+    body = cs.content()
+    assert "文三路" not in body and "浙江省 杭州市 西湖区 ****" in body  # masked (ROLE-6)
+    cs.get_by_test_id("reveal-pii").click()  # customer service may reveal; it is logged
+    cs.get_by_text("完整信息已显示").wait_for()
     body = cs.content()
     assert "文三路 90 号 3 幢 501" in body and "小鹿爱吃草" in body
     shot(cs, "04-order-paid")

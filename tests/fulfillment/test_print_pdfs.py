@@ -81,13 +81,15 @@ def test_ful2_slip_pairs_with_its_waybill_and_shows_what_the_packer_needs(printe
     page = doc[0]
     assert page.get_size() == pytest.approx((148 * MM, 210 * MM), abs=0.01)  # A5
     content = text(page)
+    # The slip goes into the box: the phone masked (ROLE-6); the waybill carries it in full.
     for expected in (order.number, "1/1", wave.number, slip.waybill_no, "中通快递", "陈静",
-                     "13800138000", "浙江省 杭州市 西湖区 文三路 90 号 3 幢 501", "A-01-01",
+                     "138****8000", "浙江省 杭州市 西湖区 文三路 90 号 3 幢 501", "A-01-01",
                      "真丝印花连衣裙", "买家留言：请周末送", "商家备注：送小样",
                      "发票抬头：杭州某某科技有限公司"):
         assert expected in content, expected
-    assert "原单作废" not in content
+    assert "原单作废" not in content and "13800138000" not in content
     assert barcodes(page) == [order.number]
+    assert "13800138000" in text(pages(run, "waybills")[0])
 
 
 def test_ful2_summary_sheet_lists_locations_in_walk_order(printed, dress, shirt):

@@ -85,7 +85,7 @@ def test_ful1_address_hold_notifies_cs_owner(paid_order, people):
     (note,) = Notification.objects.filter(title__contains=order.number)
     assert note.recipient == people.cs
     assert note.title == f"审单挂起：{order.number} 地址不完整或有误"
-    assert note.body == f"订单 {order.number}（陈静）审单挂起：地址不完整：缺少区/县"
+    assert note.body == f"订单 {order.number}（陈*）审单挂起：地址不完整：缺少区/县"
 
 
 def test_ful1_amount_hold_notifies_warehouse_supervisor(paid_order, people, dress):

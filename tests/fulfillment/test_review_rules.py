@@ -49,7 +49,7 @@ def test_ful1_clean_order_passes_with_full_trace(paid_order):
 @pytest.mark.parametrize(("fields", "message"), [
     ({"address_detail": "文三路"}, "地址不完整：详细地址过短"),
     ({"district": ""}, "地址不完整：缺少区/县"),
-    ({"customer_phone": "1380013800"}, "地址不完整：电话号码格式不对（1380013800）"),
+    ({"customer_phone": "1380013800"}, "地址不完整：电话号码格式不对（138****3800）"),
 ])
 def test_ful1_address_rule_holds_incomplete_address(paid_order, fields, message):
     verdict = judge(paid_order(**fields))

@@ -9,6 +9,7 @@ from ninja import Router, Schema
 from shopops.core.api_access import api_access
 from shopops.core.errors import NotFoundError
 from shopops.orders.models import Order
+from shopops.service.privacy import mask_name
 
 from . import queries_review as q
 from .actions import review
@@ -87,7 +88,7 @@ def _decision(d):
 
 def _row(o, decisions, cutoff):
     return {"id": o.pk, "number": o.number, "channel": o.channel.code, "state": o.state,
-            "state_label": o.get_state_display(), "customer_name": o.customer_name,
+            "state_label": o.get_state_display(), "customer_name": mask_name(o.customer_name),
             "region": f"{o.province}{o.city}{o.district}", "courier": o.courier,
             "paid_at": o.paid_at, "reviewed_at": o.reviewed_at,
             "due_today": o.state in q.TO_REVIEW and q.must_review_today(o, cutoff),

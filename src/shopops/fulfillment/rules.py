@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from shopops.core.errors import UserError
 from shopops.orders.states import HoldReason
+from shopops.service.privacy import mask_phone
 
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
@@ -99,7 +100,7 @@ def _address_complete(order, params, ctx):
         problems.append("缺少区/县")
     phone = re.sub(r"[\s()（）]", "", order.customer_phone or "").removeprefix("+86")
     if not (MOBILE.match(phone) or LANDLINE.match(phone)):
-        problems.append(f"电话号码格式不对（{order.customer_phone}）")
+        problems.append(f"电话号码格式不对（{mask_phone(order.customer_phone)}）")
     if problems:
         return _hold(HoldReason.ADDRESS, "地址不完整：" + "，".join(problems))
     return _pass("地址完整")

@@ -10,6 +10,8 @@ from shopops.catalog.models import Channel
 from shopops.core.api_access import api_access
 from shopops.core.errors import NotFoundError, UserError
 from shopops.inventory.models import Warehouse
+from shopops.service.actions.privacy import reveal_pii
+from shopops.service.privacy import mask_address, mask_detail, mask_name, mask_phone
 
 from . import actions
 from .forms import parse_lines
@@ -100,11 +102,14 @@ class OrderDetailOut(OrderOut):
     amendments: list[AmendmentOut]
 
 
-def _order(o, detail=False) -> dict:
+def _order(o, detail=False, full=False) -> dict:
+    """`full`: the buyer's name, phone and address as they are; else masked (ROLE-6)."""
     out = {"id": o.pk, "number": o.number, "channel": o.channel.code,
            "platform_order_no": o.platform_order_no, "state": o.state,
-           "state_label": o.get_state_display(), "customer_name": o.customer_name,
-           "customer_phone": o.customer_phone, "address": o.address, "goods_fen": o.goods_fen,
+           "state_label": o.get_state_display(),
+           "customer_name": o.customer_name if full else mask_name(o.customer_name),
+           "customer_phone": o.customer_phone if full else mask_phone(o.customer_phone),
+           "address": o.address if full else mask_address(o.address), "goods_fen": o.goods_fen,
            "shipping_fen": o.shipping_fen, "discount_fen": o.discount_fen,
            "paid_fen": o.paid_fen, "created_at": o.created_at, "paid_at": o.paid_at,
            "needs_reprint": o.needs_reprint,
@@ -114,11 +119,20 @@ def _order(o, detail=False) -> dict:
     if detail:
         out.update(buyer_message=o.buyer_message, seller_remark=o.seller_remark,
                    courier=o.courier, hold_reason=o.hold_reason, amendments=[
-                       {"field": a.field, "before": a.before, "after": a.after,
+                       {"field": a.field, "before": _amended(a.before, full),
+                        "after": _amended(a.after, full),
                         "reason": a.reason, "at": a.at, "requires_reprint": a.requires_reprint,
                         "author": a.author.display_name or a.author.username if a.author
                         else "系统"} for a in o.amendments.select_related("author")])
     return out
+
+
+def _amended(value, full):
+    if full or not isinstance(value, dict) or "customer_phone" not in value:
+        return value
+    return {**value, "customer_name": mask_name(value.get("customer_name", "")),
+            "customer_phone": mask_phone(value.get("customer_phone", "")),
+            "address_detail": mask_detail(value.get("address_detail", ""))}
 
 
 def _orders():
@@ -152,7 +166,8 @@ def create(request, payload: OrderIn):
     data["warehouse"] = _by_code(Warehouse, data["warehouse"], "仓库") if data["warehouse"] \
         else None
     order = actions.create_order(actor=request.user, lines=lines, **data)
-    return 201, _order(_orders().get(pk=order.pk), detail=True)
+    # The caller just sent these details: they come back as sent.
+    return 201, _order(_orders().get(pk=order.pk), detail=True, full=True)
 
 
 @router.get("/", response=list[OrderOut])
@@ -171,8 +186,12 @@ def list_orders(request, state: str = "", channel: str = "", q: str = "", offset
 
 @router.get("/{order_id}", response=OrderDetailOut)
 @api_access("orders.view")
-def detail(request, order_id: int):
+def detail(request, order_id: int, reveal: bool = False):
+    """The buyer's personal data is masked; `reveal=true` returns it in full to a caller
+    with service.reveal_pii, and the reveal is logged (ROLE-6)."""
     order = _orders().filter(pk=order_id).first()
     if order is None:
         raise NotFoundError("not_found", "订单不存在：{pk}", "No such order: {pk}", pk=order_id)
-    return _order(order, detail=True)
+    if reveal:
+        reveal_pii(actor=request.user, obj=order, reason="API")
+    return _order(order, detail=True, full=reveal)

@@ -26,6 +26,8 @@ def mask_phone(phone: str) -> str:
     if not phone:
         return ""
     digits = "".join(c for c in phone if c.isdigit())
+    if len(digits) == 13 and digits.startswith("86"):  # +86 mobile
+        digits = digits[2:]
     if len(digits) >= 7:
         return f"{digits[:3]}{MASK}{digits[-4:]}"
     return MASK

@@ -9,6 +9,7 @@ from shopops.core.notify import notify
 from shopops.orders.actions.deadlines import on_reviewed, owner_for
 from shopops.orders.models import Order, OrderLine
 from shopops.orders.states import HoldReason, State
+from shopops.service.privacy import mask_name
 
 from ..models import ReviewDecision
 from .common import move
@@ -80,7 +81,7 @@ def hold_order(*, actor, order, reason, message, responsible, now, link=""):
     move(order, target, hold_reason=reason, hold_note=message[:300], held_from=before)
     people = responsible.for_hold(order, reason)
     notify(people, title=f"审单挂起：{order.number} {zh(HoldReason(reason).label)}",
-           body=f"订单 {order.number}（{order.customer_name}）审单挂起：{message}",
+           body=f"订单 {order.number}（{mask_name(order.customer_name)}）审单挂起：{message}",
            link=link or order.get_absolute_url(), category="fulfillment")
     return {"from": before, "to": target, "reason": reason, "message": message,
             "notified": [p.pk for p in people if p is not None], "paid_at": order.paid_at,

@@ -24,6 +24,7 @@ from shopops.core.registry import setting
 from shopops.orders.actions.deadlines import owner_for
 from shopops.orders.models import Order
 from shopops.orders.states import State
+from shopops.service.privacy import mask_name
 
 from .. import tracking_import
 from ..couriers import adapter_for, publisher_for
@@ -107,7 +108,7 @@ def _exception(actor, parcel, orders, event):
         recipients = [owner] if owner is not None else users_with_roles(
             ["cs_supervisor", "manager"])
         notify(recipients, title=f"物流异常：{order.number} {label}",
-               body=f"订单 {order.number}（{order.customer_name}，运单 {parcel.waybill_no}）"
+               body=f"订单 {order.number}（{mask_name(order.customer_name)}，运单 {parcel.waybill_no}）"
                     f"{label}：{event.description or '无描述'}。请在 {hours} 小时内联系快递和客户处理。",
                link=order.get_absolute_url(), category="fulfillment")
         record(actor=actor, verb="tracking.exception", obj=order,

@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 
 from shopops.core.registry import setting
 from shopops.orders.models import Amendment, OrderLine
+from shopops.service.privacy import mask_phone
 
 from ..models import PickAllocation, Slip, Wave, WaveOrder
 from . import slips, summary, waybills
@@ -111,8 +112,9 @@ def amendment_text(a) -> str:
 def _value(value) -> str:
     if isinstance(value, dict):
         if "address_detail" in value:
-            return " ".join(str(value.get(k) or "") for k in (
+            shown = {**value, "customer_phone": mask_phone(value.get("customer_phone", ""))}
+            return " ".join(str(shown.get(k) or "") for k in (
                 "customer_name", "customer_phone", "province", "city", "district",
-                "address_detail") if value.get(k))
+                "address_detail") if shown.get(k))
         return " ".join(str(v) for v in value.values() if v)
     return str(value) if value not in (None, "") else "（空）"

@@ -10,6 +10,8 @@ from reportlab.lib.pagesizes import A5
 from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from shopops.service.privacy import mask_phone
+
 from .fonts import chinese_font
 from .styles import style
 
@@ -43,7 +45,9 @@ def _slip(doc, docs):
     pair = f"（与 {'、'.join(doc['pair'])} 同一包裹）" if doc["pair"] else ""
     out += [
         Paragraph(escape(f"快递：{courier}　运单号：{slip.waybill_no}{pair}"), style(11)),
-        Paragraph(escape(f"收货人：{order.customer_name}　电话：{order.customer_phone}"),
+        # The slip travels in the box (the customer's copy): the phone masked (ROLE-6); the
+        # waybill outside carries what the courier needs.
+        Paragraph(escape(f"收货人：{order.customer_name}　电话：{mask_phone(order.customer_phone)}"),
                   style(11)),
         Paragraph(escape(f"地址：{order.address}"), style(11)),
         Spacer(1, 2 * mm),

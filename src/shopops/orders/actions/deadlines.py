@@ -27,6 +27,7 @@ from shopops.core.actions.deadlines import cancel_deadlines_for, meet_deadline, 
 from shopops.core.events import record
 from shopops.core.notify import notify
 from shopops.core.registry import setting
+from shopops.service.privacy import mask_name, mask_phone
 
 from ..models import Order
 from ..states import State
@@ -111,8 +112,10 @@ def remind_unpaid(*, deadline):
     record(actor=None, verb="order.payment_reminded", obj=order,
            summary=f"{order.number} 未付款，提醒客服催付",
            data={"deadline": deadline.pk, "notified": [p.pk for p in recipients]})
-    notify(recipients, title=f"催付：{order.number}（{order.customer_name}）未付款",
-           body=f"订单 {order.number} 下单后仍未付款，请联系客户 {order.customer_phone} 催付。",
+    # Stored text carries masked personal data (ROLE-6); the order page reveals it.
+    notify(recipients, title=f"催付：{order.number}（{mask_name(order.customer_name)}）未付款",
+           body=f"订单 {order.number} 下单后仍未付款，请联系客户"
+                f"（{mask_phone(order.customer_phone)}，完整电话见订单页）催付。",
            link=order.get_absolute_url(), category="deadline")
 
 
