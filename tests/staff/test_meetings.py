@@ -226,3 +226,23 @@ def test_hr5_minutes_by_host_or_manager(people):
     assert exc.value.code == "meeting_minutes"
     meeting.refresh_from_db()
     assert meeting.minutes == "本周差评 3 条"
+
+
+def test_hr5_morning_meetings_of_the_coming_week_are_scheduled_by_the_daily_job(people, shifts):
+    from shopops.core.periodic import PERIODIC
+    from shopops.staff.jobs_meetings import JOB
+
+    monday = date(2026, 11, 16)
+    for day in days(monday, monday + timedelta(days=9)):
+        RosterEntry.objects.create(person=people.picker, day=day, shift=shifts["office"])
+    now = at(monday, 6, 0)
+    created = PERIODIC[JOB].run(now)
+    # Monday…Friday of that week; the weekend is not a working day; the next Monday is
+    # beyond the 7 days ahead (setting) and comes with a later run.
+    assert [timezone.localtime(m.starts_at).date() for m in created] == days(
+        monday, monday + timedelta(days=4))
+    assert PERIODIC[JOB].run(now) == []  # the next run adds nothing twice
+    later = PERIODIC[JOB].run(at(monday + timedelta(days=1), 6, 0))
+    assert [timezone.localtime(m.starts_at).date() for m in later] == [monday + timedelta(days=7)]
+    first_run = PERIODIC[JOB].next_run(at(monday, 5, 0))
+    assert timezone.localtime(first_run) == at(monday, 6, 0)

@@ -87,6 +87,10 @@ def test_hr8_permissions(people):
     row = submit_resignation(actor=people.cs)
     with pytest.raises(PermissionDeniedError):
         accept_resignation(actor=people.cs_boss, resignation=row)
+    # Confirming penalties (the general manager may) is not accepting resignations.
+    with pytest.raises(PermissionDeniedError) as exc:
+        accept_resignation(actor=people.gm, resignation=row)
+    assert "受理辞职" in str(exc.value)
     accept_resignation(actor=people.boss, resignation=row)
     assert len(row.handover) == 5  # the default checklist setting
     with pytest.raises(PermissionDeniedError):

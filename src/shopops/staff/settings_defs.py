@@ -85,6 +85,14 @@ define("staff.overnight_clock_out_hours", 6, type="int", unit="小时", min=0, m
 define("staff.morning_meeting_time", time(8, 15), type="time", unit="时:分",
        label="晨会时间", group=G,
        description="工作日晨会开始时间（HR-5）。When the working-day morning meeting starts.")
+define("staff.morning_meeting_schedule_time", time(6, 0), type="time", unit="时:分",
+       label="自动安排晨会时间", group=G,
+       description="每天这个时间为排了班的员工安排未来几天的晨会（HR-5）。"
+                   "Time each day the coming morning meetings are scheduled.")
+define("staff.morning_meeting_days_ahead", 7, type="int", unit="天", min=1, max=31,
+       label="晨会提前安排天数", group=G,
+       description="自动安排从今天起这么多天内工作日的晨会。"
+                   "Days ahead the morning meetings are scheduled automatically.")
 define("staff.training_pass_score", 60, type="int", unit="分", min=0, max=100,
        label="培训合格分数", group=G,
        description="培训成绩达到此分数为合格（HR-5）。Training score that counts as passed.")

@@ -150,7 +150,7 @@ def resignation_detail(request, pk):
     items = [{**entry, "at_text": _local(entry.get("at"))} for entry in row.handover]
     return render(request, "staff/plans/resignation_detail.html", {
         "r": row, "items": items, "items_default": "\n".join(actions.default_items()),
-        "can_accept": user_can(user, "staff.confirm_penalty"),
+        "can_accept": user_can(user, "staff.accept_resignation"),
         "can_tick": actions.can_tick(user, row),
         "can_complete": user_can(user, "staff.manage_roster"),
         "handover_days": setting("staff.handover_days"),

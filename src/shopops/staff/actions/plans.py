@@ -103,7 +103,7 @@ def accept_resignation(*, actor, resignation: Resignation, items: list[str] | No
                        last_day: date | None = None) -> Resignation:
     """The manager accepts; the handover checklist starts and its deadline (last day +
     staff.handover_days) notifies the accepting manager if it passes."""
-    _require(actor, "staff.confirm_penalty")
+    _require(actor, "staff.accept_resignation")
     items = [i.strip()[:200] for i in (items if items is not None else default_items())
              if i and i.strip()]
     if not items:
@@ -190,7 +190,7 @@ def complete_handover(*, actor, resignation: Resignation) -> Resignation:
 @transaction.atomic
 def record_departure(*, actor, resignation: Resignation) -> Resignation:
     """The person has left (after the handover)."""
-    _require(actor, "staff.confirm_penalty")
+    _require(actor, "staff.accept_resignation")
     transition(resignation, R.LEFT, RESIGNATION_MOVES, machine="辞职", left_at=timezone.now())
     events.record(actor=actor, verb="staff.left", obj=resignation,
                   summary=f"{resignation.person} 已离职", data={})

@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from shopops.core.access import require
 from shopops.core.actions.approvals import propose
-from shopops.core.approvals import register_kind
 from shopops.core.errors import IllegalTransition, UserError
 from shopops.core.events import record
 from shopops.core.states import transition
@@ -150,22 +149,6 @@ def reopen_sheet(*, proposal, actor):
     sheet = MonthlySheet.objects.filter(pk=proposal.payload.get("sheet_id")).first()
     if sheet is not None and sheet.state == S.REVIEWED:
         _move(sheet, S.DRAFT)
-
-
-def _describe(payload):
-    return (f"{payload.get('month')} 奖罚评分表：{payload.get('rows')} 人，"
-            f"合计 {int(payload.get('net_fen') or 0) / 100:.2f} 元")
-
-
-register_kind(
-    KIND, "奖罚评分表审批",
-    chain={"proposer_roles": ["warehouse_supervisor", "cs_supervisor", "manager"],
-           "steps": [{"label": "部门经理审批", "roles": ["manager"]}],
-           "executor_roles": []},
-    execute=execute_sheet, describe=_describe, on_reject=reopen_sheet,
-    field_labels={"sheet_id": "评分表编号", "month": "月份", "rows": "人数",
-                  "net_fen": "合计（分）"},
-)
 
 
 def export_sheet(sheet) -> bytes:
