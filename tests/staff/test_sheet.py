@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from shopops.core.actions.approvals import approve_proposal, reject_proposal
 from shopops.core.errors import UserError
 from shopops.core.models import Notification
+from shopops.staff.actions.pay import set_base_pay
 from shopops.staff.actions.sheet import draft_sheet, review_sheet, submit_sheet
 from shopops.staff.jobs_scores import run_scores
 from shopops.staff.models import Absence, Attendance, MonthlySheet, Offence, Penalty, ScoreEntry
@@ -60,6 +61,7 @@ def test_hrkpi_sheet_draft_sums_points_rewards_fines_and_absences(month_data):
 
 def test_hrkpi_sheet_review_approve_and_export(month_data, client_for):
     p = month_data
+    set_base_pay(actor=p.boss, person=p.reviewer, base_fen=400000, effective_from=OCT)
     sheet = draft_sheet(actor=None, month=OCT)
     with pytest.raises(UserError):
         submit_sheet(actor=p.wh_boss, sheet=sheet)  # not reviewed yet
@@ -82,10 +84,11 @@ def test_hrkpi_sheet_review_approve_and_export(month_data, client_for):
     ws = load_workbook(BytesIO(response.content)).active
     values = [[c.value for c in r] for r in ws.iter_rows()]
     assert values[0] == ["工号", "姓名", "岗位", "扣分", "奖励(元)", "罚款(元)", "旷工扣款(元)",
-                         "合计(元)"]
-    assert ["W001", "赵敏", "审单员", -5, 100, 0, 0, 100] in values
-    assert [None, "冯涛", "打包员", 0, 0, 10, 150, -160] in values  # no 工号: empty cell
-    assert values[-1] == ["合计", None, None, -5, 100, 10, 150, -60]
+                         "合计(元)", "基本工资(元)", "应发工资(元)"]
+    # 赵敏 has a base pay of ¥4,000.00: 应发 = base + assessment; the others have none yet.
+    assert ["W001", "赵敏", "审单员", -5, 100, 0, 0, 100, 4000, 4100] in values
+    assert [None, "冯涛", "打包员", 0, 0, 10, 150, -160, 0, -160] in values  # no 工号: empty cell
+    assert values[-1] == ["合计", None, None, -5, 100, 10, 150, -60, 4000, 3940]
     assert ws["H2"].number_format == "0.00"
     assert MonthlySheet.objects.get().exported_at is not None
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from shopops.core.actions.approvals import approve_proposal
 
-from .actions import absence, attendance, leave, penalties, roster, scores, sheet
+from .actions import absence, attendance, leave, pay, penalties, roster, scores, sheet
 from .models import Offence, Penalty, Shift
 
 CS = ["presale_cs", "aftersale_cs", "cs_supervisor"]
@@ -41,6 +41,7 @@ def load(people):
                        p["cs_supervisor"], p["manager"]], first=first, last=last)
     roster.rotate_duty(actor=boss, kind="cleaning", people=[p["printer"], p["picker"],
                        p["packer"], p["verifier"], p["reviewer"]], first=first, last=last)
+    _base_pay(p, first)
     days = _clock_ins(p, today)
     _leave(p, today)
     _penalty(p, today)
@@ -51,6 +52,26 @@ def load(people):
     previous = (first - timedelta(days=1)).replace(day=1)
     scores.compute_month(actor=None, month=previous)
     sheet.draft_sheet(actor=None, month=previous)
+
+
+# 基本工资 (yuan per month) by post, from three months back; the picker got a raise this month.
+BASE_PAY = {"general_manager": 20000, "manager": 12000, "sysadmin": 9000, "editor": 6000,
+            "planner": 7000, "designer": 6500, "product_manager": 8000, "cs_supervisor": 7000,
+            "presale_cs": 4800, "aftersale_cs": 4800, "warehouse_supervisor": 6500,
+            "reviewer": 4500, "printer": 4200, "picker": 4000, "verifier": 4200,
+            "packer": 4000, "returns_receiver": 4200, "promotion": 6000, "analyst": 8000,
+            "finance": 6500}
+
+
+def _base_pay(p, first):
+    start = first - timedelta(days=80)
+    for code, yuan in BASE_PAY.items():
+        if code in p:
+            boss = p["general_manager"] if code == "manager" else p["manager"]
+            pay.set_base_pay(actor=boss, person=p[code], base_fen=yuan * 100,
+                             effective_from=start, note="入职定薪")
+    pay.set_base_pay(actor=p["manager"], person=p["picker"], base_fen=420000,
+                     effective_from=first, note="转正调薪")
 
 
 def _clock_ins(p, today):

@@ -332,4 +332,5 @@ class MonthlySheet(models.Model):
 
 
 from .models_meetings import *  # noqa: F401,F403,E402
+from .models_pay import *  # noqa: F401,F403,E402
 from .models_plans import *  # noqa: F401,F403,E402

@@ -19,3 +19,4 @@ nav_item(S, gettext_noop("我的会议"), "staff:my_meetings", LOGIN, order=60.5
 nav_item(S, gettext_noop("我的目标"), "staff:my_targets", LOGIN, order=60.6)
 nav_item(S, gettext_noop("月度目标"), "staff:target_team", "staff.view_team", order=67)
 nav_item(S, gettext_noop("辞职交接"), "staff:resignation_list", LOGIN, order=68)
+nav_item(S, gettext_noop("基本工资"), "staff:pay_list", "staff.view_pay", order=65.5)

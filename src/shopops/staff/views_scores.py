@@ -200,9 +200,10 @@ def sheet_detail(request, month):
     month = _month_or_404(month)
     sheet = MonthlySheet.objects.filter(month=month).select_related(
         "reviewed_by", "proposal").first()
-    rows = sheet.rows if sheet else []
+    rows = [sheet_actions.with_pay(r) for r in sheet.rows] if sheet else []
     totals = {k: sum(r[k] for r in rows) for k in
-              ("points", "reward_fen", "penalty_fen", "absence_fen", "net_fen", "late_count")}
+              ("points", "reward_fen", "penalty_fen", "absence_fen", "net_fen", "late_count",
+               "base_fen", "pay_fen")}
     may_manage = user_can(request.user, "staff.manage_scores")
     return render(request, "staff/scores/sheet_detail.html", {
         "page_title": _("奖罚评分表"),

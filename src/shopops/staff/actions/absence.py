@@ -1,6 +1,6 @@
 """旷工 (HR-4): a rostered working day with no clock-in and no leave costs that day's pay
-(setting staff.daily_wage_fen — the department has no salary table yet, so one daily wage
-for everyone); 3 consecutive absent rostered days or 5 in a month flag the person for
+(the person's base pay ÷ full-attendance days, or the flat setting staff.daily_wage_fen for
+someone without a base pay, staff/actions/pay.py); 3 consecutive absent rostered days or 5 in a month flag the person for
 dismissal handling (the manager is told; staff.dismissal_flag is recorded once a month).
 
 The roster is the authority on who was due at work: a CS agent on the weekend rota is due
@@ -21,6 +21,7 @@ from shopops.core.notify import notify
 from shopops.core.registry import setting
 
 from ..models import Absence, Attendance, LeaveRequest, RosterEntry
+from .pay import daily_wage
 
 FLAG_VERB = "staff.dismissal_flag"
 
@@ -51,10 +52,10 @@ def detect_absences(*, day, now=None) -> int:
     already = set(Absence.objects.filter(day=day, person__in=list(due))
                   .values_list("person_id", flat=True))
     missing = set(due) - present - _on_leave(day) - already
-    wage = setting("staff.daily_wage_fen")
     made = 0
     for person_id in sorted(missing):
         person = due[person_id]
+        wage = daily_wage(person_id, day)
         absence, created = Absence.objects.get_or_create(
             person=person, day=day, defaults={"deduction_fen": wage, "detected_at": now})
         if not created:

@@ -18,11 +18,14 @@ from shopops.core.states import transition
 
 from .. import scoring
 from ..models import Absence, Attendance, MonthlySheet, Penalty, ScoreEntry
+from .pay import base_pays
 
 KIND = "staff_monthly_sheet"
 S = MonthlySheet.State
 ALLOWED = {S.DRAFT: {S.REVIEWED}, S.REVIEWED: {S.APPROVED, S.DRAFT}}
-HEADERS = ["工号", "姓名", "岗位", "扣分", "奖励(元)", "罚款(元)", "旷工扣款(元)", "合计(元)"]
+HEADERS = ["工号", "姓名", "岗位", "扣分", "奖励(元)", "罚款(元)", "旷工扣款(元)", "合计(元)",
+           "基本工资(元)", "应发工资(元)"]
+MONEY = ["reward_fen", "penalty_fen", "absence_fen", "net_fen", "base_fen", "pay_fen"]
 
 
 def sheet_rows(month) -> list[dict]:
@@ -46,19 +49,23 @@ def sheet_rows(month) -> list[dict]:
                     "person_id", fen=Sum("deduction_fen"), days=Count("pk"))
     late = totals(Attendance.objects.filter(day__gte=month, day__lt=end),
                   "person_id", n=Count("pk", filter=Q(late_minutes__gt=0)))
+    bases = base_pays([p.pk for p in people], month)
     rows = []
     for p in people:
         points = (scores.get(p.pk) or {}).get("points") or 0
         reward = (scores.get(p.pk) or {}).get("reward") or 0
         fine = (fines.get(p.pk) or {}).get("fen") or 0
         absence = (absent.get(p.pk) or {}).get("fen") or 0
+        base = bases.get(p.pk, 0)
         rows.append({
             "person": p.pk, "employee_no": p.employee_no, "name": p.display_name or p.username,
             "posts": "、".join(r.name for r in p.roles.all()),
             "points": points, "reward_fen": reward, "penalty_fen": fine,
             "absence_fen": absence, "absence_days": (absent.get(p.pk) or {}).get("days") or 0,
             "late_count": (late.get(p.pk) or {}).get("n") or 0,
+            # 合计 is the assessment pay (考核工资); 应发 = base + assessment (HR-KPI).
             "net_fen": reward - fine - absence,
+            "base_fen": base, "pay_fen": base + reward - fine - absence,
         })
     return rows
 
@@ -151,6 +158,11 @@ def reopen_sheet(*, proposal, actor):
         _move(sheet, S.DRAFT)
 
 
+def with_pay(row: dict) -> dict:
+    """A row drafted before base pay was part of the sheet reads as base 0."""
+    return {"base_fen": 0, "pay_fen": row["net_fen"], **row}
+
+
 def export_sheet(sheet) -> bytes:
     """The sheet as xlsx for payroll: Chinese headers, money in yuan with 2 decimals, a
     totals row."""
@@ -163,16 +175,16 @@ def export_sheet(sheet) -> bytes:
     ws.append(HEADERS)
     for cell in ws[1]:
         cell.font = Font(bold=True)
-    money = ["reward_fen", "penalty_fen", "absence_fen", "net_fen"]
-    for r in sheet.rows:
+    rows = [with_pay(r) for r in sheet.rows]
+    for r in rows:
         ws.append([r["employee_no"], r["name"], r["posts"], r["points"],
-                   *[r[k] / 100 for k in money]])
-    ws.append(["合计", "", "", sum(r["points"] for r in sheet.rows),
-               *[sum(r[k] for r in sheet.rows) / 100 for k in money]])
-    for row in ws.iter_rows(min_row=2, min_col=5, max_col=8):
+                   *[r[k] / 100 for k in MONEY]])
+    ws.append(["合计", "", "", sum(r["points"] for r in rows),
+               *[sum(r[k] for r in rows) / 100 for k in MONEY]])
+    for row in ws.iter_rows(min_row=2, min_col=5, max_col=4 + len(MONEY)):
         for cell in row:
             cell.number_format = "0.00"
-    for col, width in zip("ABCDEFGH", [10, 12, 24, 8, 12, 12, 14, 12], strict=True):
+    for col, width in zip("ABCDEFGHIJ", [10, 12, 24, 8, 12, 12, 14, 12, 14, 14], strict=True):
         ws.column_dimensions[col].width = width
     out = BytesIO()
     wb.save(out)
