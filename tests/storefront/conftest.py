@@ -96,3 +96,15 @@ def shop_client(db):
         return client
 
     return make
+
+
+@pytest.fixture
+def set_setting(db):
+    from shopops.core import registry
+    from shopops.core.models import SettingValue
+
+    def put(key, value):
+        SettingValue.objects.update_or_create(key=key, defaults={"value": value})
+        registry.clear_cache()
+
+    return put

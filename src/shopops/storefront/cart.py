@@ -28,6 +28,7 @@ class CartLine:
     price_fen: int
     available: int
     listed: bool
+    sold_out: bool = False  # delisted because stock ran out (CAT-3)
 
     @property
     def sku(self):
@@ -59,6 +60,8 @@ class CartLine:
 
     @property
     def problem(self) -> str:
+        if self.sold_out or (self.listed and self.available <= 0):
+            return "该规格已售罄"
         if not self.listed:
             return "该商品已下架，无法购买"
         if self.available <= 0:
@@ -117,14 +120,18 @@ def cart_view(cart, channel) -> CartView:
     sku_ids = [i.sku_id for i in items]
     prices = sku_prices(sku_ids, channel)
     units = available_by_sku(sku_ids)
-    listed = set(Product.objects.filter(
-        pk__in={i.sku.product_id for i in items}, status=Product.Status.ACTIVE,
-        listings__channel=channel, listings__state=Listing.State.LISTED)
-        .values_list("pk", flat=True))
-    return CartView([CartLine(item, prices.get(item.sku_id, item.sku.price_fen),
-                              units.get(item.sku_id, 0),
-                              item.sku.product_id in listed and item.sku.active)
-                     for item in items])
+    listings = {product_id: (state, reason) for product_id, state, reason in Listing.objects.filter(
+        product_id__in={i.sku.product_id for i in items}, channel=channel,
+        product__status=Product.Status.ACTIVE).values_list("product_id", "state",
+                                                           "delist_reason")}
+    lines = []
+    for item in items:
+        state, reason = listings.get(item.sku.product_id, ("", ""))
+        lines.append(CartLine(
+            item, prices.get(item.sku_id, item.sku.price_fen), units.get(item.sku_id, 0),
+            listed=state == Listing.State.LISTED and item.sku.active,
+            sold_out=reason == Listing.DelistReason.STOCK_ZERO and item.sku.active))
+    return CartView(lines)
 
 
 def cart_count(cart_id) -> int:

@@ -47,8 +47,10 @@ def place_order(*, customer, cart, channel, address: dict, buyer_message="",
         raise ConflictError("price_changed", "商品价格或运费有变动，请核对新的金额后再提交。",
                             "Prices changed: check the new total and submit again.")
     where = clean_address(address)
+    # Reserved in SKU order: two checkouts of the same SKUs lock their stock rows in the
+    # same order, so they queue instead of deadlocking.
     lines = [{"sku": line.sku, "quantity": line.quantity, "unit_price_fen": line.price_fen,
-              "title": line.title} for line in view.lines]
+              "title": line.title} for line in sorted(view.lines, key=lambda li: li.sku.pk)]
     try:
         with transaction.atomic():
             order = create_order(
