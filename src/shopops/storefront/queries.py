@@ -47,11 +47,22 @@ SORTS = {
 }
 
 
+def _ship_warehouses():
+    return (Warehouse.objects.filter(active=True, kind=Warehouse.Kind.WAREHOUSE, sellable=True)
+            .order_by("code"))
+
+
 def ship_warehouse():
     """Where shop orders are reserved and shipped from: the warehouse orders.create_order
     picks by default, so the stock shown is the stock checkout can take."""
-    return (Warehouse.objects.filter(active=True, kind=Warehouse.Kind.WAREHOUSE, sellable=True)
-            .order_by("code").first())
+    return _ship_warehouses().first()
+
+
+def _stock_in(warehouse):
+    """Stock rows of `warehouse`, or of the ship warehouse as a subquery (no extra read)."""
+    if warehouse is not None:
+        return Stock.objects.filter(warehouse=warehouse)
+    return Stock.objects.filter(warehouse=Subquery(_ship_warehouses().values("pk")[:1]))
 
 
 def images_prefetch(prefix=""):
@@ -114,22 +125,19 @@ def decorate(products, channel, warehouse=None):
 
 
 def available_by_product(product_ids, warehouse=None) -> dict[int, int]:
-    warehouse = warehouse or ship_warehouse()
-    if warehouse is None or not product_ids:
+    if not product_ids:
         return {}
-    rows = (Stock.objects.filter(warehouse=warehouse, sku__product_id__in=product_ids,
-                                 sku__active=True)
+    rows = (_stock_in(warehouse).filter(sku__product_id__in=product_ids, sku__active=True)
             .values("sku__product_id").order_by()
             .annotate(units=Sum(F("on_hand") - F("reserved"))))
     return {row["sku__product_id"]: max(0, row["units"] or 0) for row in rows}
 
 
 def available_by_sku(sku_ids, warehouse=None) -> dict[int, int]:
-    warehouse = warehouse or ship_warehouse()
-    if warehouse is None or not sku_ids:
+    if not sku_ids:
         return {}
     return {sku_id: max(0, units) for sku_id, units in
-            Stock.objects.filter(warehouse=warehouse, sku_id__in=list(sku_ids))
+            _stock_in(warehouse).filter(sku_id__in=list(sku_ids))
             .values_list("sku_id", F("on_hand") - F("reserved"))}
 
 
