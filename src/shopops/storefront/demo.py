@@ -12,6 +12,7 @@ Called by ops.demo after the staff demo (people: username → User)."""
 
 from datetime import timedelta
 
+from django.db.models import F
 from django.utils import timezone
 
 from shopops.catalog.actions.listing import propose_listing
@@ -25,6 +26,7 @@ from shopops.fulfillment.actions.tracking import record_tracking
 from shopops.fulfillment.models import Courier, Handover, Parcel, Slip
 from shopops.inventory.models import Stock
 from shopops.orders.actions.intake import default_warehouse
+from shopops.orders.models import Order
 from shopops.service.actions.reviews import submit_review
 
 from . import payments
@@ -32,6 +34,7 @@ from .actions import accounts, my_orders
 from .actions.cart import add_item, cart_for
 from .actions.checkout import place_order
 from .channel import shop_channel
+from .models import Payment
 from .payments.sandbox import sandbox
 
 PASSWORD = "Demo@2026"
@@ -150,7 +153,7 @@ def _orders(p, channel, warehouse, customers, products):
     now = timezone.now()
     for order in (delivered_a, delivered_b):
         parcel = parcels[order.pk]
-        record_tracking(actor=None, parcel=parcel, status="delivered", at=now - timedelta(hours=2),
+        record_tracking(actor=None, parcel=parcel, status="delivered", at=now - timedelta(hours=5),
                         location=order.city, description=f"已签收，签收人：{order.customer_name}（本人）",
                         source="sandbox")
     _reviews(lin, zhang, delivered_a, delivered_b)
@@ -214,18 +217,36 @@ def _ship(p, warehouse, orders):
     for waybill in sheet.parcels.values_list("waybill_no", flat=True):
         handover.scan_parcel(actor=p["packer"], handover=sheet, code=waybill)
     handover.close_handover(actor=p["packer"], handover=sheet)
+    _backdate(orders, sheet, timedelta(days=3))
     parcels = {}
-    start = timezone.now() - timedelta(hours=30)
+    start = timezone.now() - timedelta(days=2, hours=20)
     for parcel in Parcel.objects.filter(handover=sheet).prefetch_related("orders"):
         order = parcel.orders.all()[0]
         record_tracking(actor=None, parcel=parcel, status="collected", at=start,
                         location="杭州", description=f"{courier.name}杭州转运中心已揽收",
                         source="sandbox")
         record_tracking(actor=None, parcel=parcel, status="in_transit",
-                        at=start + timedelta(hours=9), location=order.city,
+                        at=start + timedelta(hours=30), location=order.city,
                         description=f"快件已到达{order.city}转运中心", source="sandbox")
         parcels[order.pk] = parcel
     return parcels
+
+
+def _backdate(orders, sheet, delta):
+    """These orders were placed three days ago (demo setup, like the other demos'
+    backdating; the event log is append-only and keeps when the demo ran): their times,
+    parcels and payments move back together, so the customer's timeline reads
+    下单 → 付款 → 发货 → 揽收 → 签收 in order."""
+    ids = [o.pk for o in orders]
+    fields = ("created_at", "paid_at", "reviewed_at", "picked_at", "verified_at", "packed_at",
+              "shipped_at")
+    Order.objects.filter(pk__in=ids).update(**{f: F(f) - delta for f in fields})
+    Parcel.objects.filter(handover=sheet).update(packed_at=F("packed_at") - delta,
+                                                 shipped_at=F("shipped_at") - delta)
+    Payment.objects.filter(order_id__in=ids).update(created_at=F("created_at") - delta,
+                                                    finished_at=F("finished_at") - delta)
+    for order in orders:
+        order.refresh_from_db()
 
 
 def _reviews(lin, zhang, ordered, other):

@@ -67,7 +67,9 @@ def my_order(request, pk):
     refunds = list(Refund.objects.filter(order=order).order_by("-created_at", "-pk"))
     return render(request, "storefront/orders/detail.html", {
         "order": order, "lines": lines, "parcels": parcels, "payments": attempts,
-        "late_for": late_for, "refunds": refunds, "due": payments.amount_due(order),
+        "late_for": late_for, "refunds": refunds,
+        "late_money": next((p for p in attempts if p.state == Payment.State.SUCCEEDED
+                            and p.outcome != Payment.Outcome.PAID), None), "due": payments.amount_due(order),
         "pay_until": payments.pay_deadlines([order]).get(order.pk),
         "providers": payments.offered(), "cancel_reasons": my_orders.CANCEL_REASONS,
         "can_review": order.state in REVIEWABLE and any(not li.my_review for li in lines),

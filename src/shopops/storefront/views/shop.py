@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, render
 
 from shopops.catalog.models import Category
 from shopops.core.access import PUBLIC, access
+from shopops.core.registry import setting
 
 from .. import queries
 from ..search import ranked, search_products
@@ -18,7 +19,8 @@ def home(request):
         queries.with_prices(queries.listed_products(shop), shop)
         .prefetch_related(queries.images_prefetch()), "new")[:8], shop)
     return render(request, "storefront/shop/home.html", {
-        "sections": sections, "newest": newest, "shop_open": shop.active})
+        "sections": sections, "newest": newest, "shop_open": shop.active,
+        "free_shipping_fen": setting("storefront.free_shipping_fen")})
 
 
 @access(PUBLIC)
