@@ -47,10 +47,11 @@ DEMO_CUSTOMERS = [
 ]
 
 
-def shop_banner() -> list[str]:
-    """Lines for the start-up banner (shopops demo)."""
+def shop_banner(base_url: str) -> str:
+    """The shop's line of the start-up banner (shopops demo)."""
     mobile, name, _ = DEMO_CUSTOMERS[0]
-    return [f"官网商城 Shop: /shop/   顾客账号 customer: {mobile} / {PASSWORD}（{name}）"]
+    return (f"官网商城 Shop: {base_url}/shop/   顾客 customer: {mobile} / {PASSWORD}（{name}；"
+            f"另有 {'、'.join(m for m, _, _ in DEMO_CUSTOMERS[1:])}）\n" + "-" * 60)
 
 
 def load(people):

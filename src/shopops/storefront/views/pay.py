@@ -59,7 +59,8 @@ def payment_notify(request, provider):
     except UserError:
         raise Http404("unknown provider") from None
     try:
-        payments.receive_notification(provider_code=provider, data=request.POST.dict())
+        payments.receive_notification(provider_code=provider,
+                                      data=handler.notification_data(request))
     except UserError:
         body, content_type = handler.acknowledge(False)
         return HttpResponse(body, content_type=content_type, status=400)
