@@ -224,3 +224,26 @@ def test_staff_payments_page_holds_its_query_count(client_for, make_user, alice,
         response = client.get("/shop/manage/payments/")
     assert response.status_code == 200
     assert len(response.context["page"].object_list) == 5
+
+
+def test_a_fresh_installation_opens_the_shops_channel_on_the_first_visit(client, db):
+    from shopops.catalog.models import Channel
+
+    assert not Channel.objects.exists()
+    assert client.get("/shop/").status_code == 200
+    channel = Channel.objects.get()
+    assert (channel.code, channel.name, channel.kind, channel.active) == (
+        "b2c", "官网商城", "b2c", True)
+    assert Event.objects.get(verb="channel.created").summary == \
+        "官网商城开张：系统建立 B2C 销售渠道「官网商城」"
+    client.get("/shop/search/", {"q": "连衣裙"})
+    assert Channel.objects.count() == 1
+
+
+def test_a_b2c_channel_staff_made_is_the_shops(client, db):
+    from shopops.catalog.models import Channel
+
+    Channel.objects.create(code="tmall", name="天猫旗舰店", kind="taobao")
+    web = Channel.objects.create(code="web", name="五步官网", kind="b2c")
+    client.get("/shop/")
+    assert list(Channel.objects.filter(kind="b2c")) == [web]

@@ -11,7 +11,7 @@ from shopops.service.models import CustomerAddress
 
 from ..actions import accounts
 from ..auth import current_customer, customer_required, shop_actor, sign_in, sign_out
-from .common import channel, error, safe_next
+from .common import attempt, channel, error, safe_next
 
 
 @access(PUBLIC)
@@ -127,13 +127,9 @@ def address_edit(request, pk):
 @customer_required
 @require_POST
 def address_default(request, pk):
-    try:
-        accounts.set_default_address(actor=shop_actor(request),
-                                     customer=current_customer(request), address_id=pk)
-    except UserError as exc:
-        error(request, exc)
-    else:
-        messages.success(request, "已设为默认地址。")
+    attempt(request, lambda: accounts.set_default_address(
+        actor=shop_actor(request), customer=current_customer(request), address_id=pk),
+        "已设为默认地址。")
     return redirect(safe_next(request, reverse("storefront:account")))
 
 
@@ -141,11 +137,7 @@ def address_default(request, pk):
 @customer_required
 @require_POST
 def address_delete(request, pk):
-    try:
-        accounts.delete_address(actor=shop_actor(request), customer=current_customer(request),
-                                address_id=pk)
-    except UserError as exc:
-        error(request, exc)
-    else:
-        messages.success(request, "收货地址已删除。")
+    attempt(request, lambda: accounts.delete_address(
+        actor=shop_actor(request), customer=current_customer(request), address_id=pk),
+        "收货地址已删除。")
     return redirect(safe_next(request, reverse("storefront:account")))

@@ -1,7 +1,6 @@
 """The cart: add from a product page, change quantities, remove; stock problems shown."""
 
 from django.contrib import messages
-from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -61,9 +60,3 @@ def cart_remove(request, item):
         messages.success(request, "已从购物车移除。")
     return redirect("storefront:cart")
 
-
-@access(PUBLIC)
-def cart_count(request):
-    """For the page header after an add in another tab (JSON)."""
-    view = cart_view(current_cart(request), channel())
-    return JsonResponse({"count": view.count})

@@ -7,7 +7,6 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from shopops.core.access import PUBLIC, access
-from shopops.core.errors import UserError
 from shopops.fulfillment.models import Parcel, TrackingEvent
 from shopops.orders.models import Order, OrderLine
 from shopops.orders.states import State
@@ -20,7 +19,7 @@ from ..auth import current_customer, customer_required, shop_actor
 from ..models import Payment, Refund
 from ..words import REVIEWABLE, TABS, customer_state, tab_states
 from .checkout import own_order_or_404
-from .common import error, page_of
+from .common import attempt, page_of
 
 
 @access(PUBLIC)
@@ -81,13 +80,9 @@ def my_order(request, pk):
 @customer_required
 @require_POST
 def order_cancel(request, pk):
-    try:
-        order = my_orders.cancel_unpaid(customer=current_customer(request), order_id=pk,
-                                        reason=request.POST.get("reason", ""))
-    except UserError as exc:
-        error(request, exc)
-    else:
-        messages.success(request, f"订单 {order.number} 已取消，库存已释放。")
+    attempt(request, lambda: my_orders.cancel_unpaid(
+        customer=current_customer(request), order_id=pk, reason=request.POST.get("reason", "")),
+        lambda order: f"订单 {order.number} 已取消，库存已释放。")
     return redirect("storefront:my_order", pk=pk)
 
 
@@ -95,12 +90,9 @@ def order_cancel(request, pk):
 @customer_required
 @require_POST
 def order_confirm(request, pk):
-    try:
-        order = my_orders.confirm_receipt(customer=current_customer(request), order_id=pk)
-    except UserError as exc:
-        error(request, exc)
-    else:
-        messages.success(request, f"已确认收货：{order.number}。欢迎评价您购买的商品！")
+    attempt(request, lambda: my_orders.confirm_receipt(customer=current_customer(request),
+                                                       order_id=pk),
+            lambda order: f"已确认收货：{order.number}。欢迎评价您购买的商品！")
     return redirect("storefront:my_order", pk=pk)
 
 
@@ -113,11 +105,7 @@ def order_review(request, pk):
     if line is None:
         messages.error(request, "请选择要评价的商品。")
         return redirect("storefront:my_order", pk=pk)
-    try:
-        submit_review(actor=shop_actor(request), line=line,
-                      rating=request.POST.get("rating"), body=request.POST.get("body", ""))
-    except UserError as exc:
-        error(request, exc)
-    else:
-        messages.success(request, f"感谢您的评价：{line.title}")
+    attempt(request, lambda: submit_review(
+        actor=shop_actor(request), line=line, rating=request.POST.get("rating"),
+        body=request.POST.get("body", "")), f"感谢您的评价：{line.title}")
     return redirect("storefront:my_order", pk=pk)
