@@ -247,3 +247,15 @@ def test_a_b2c_channel_staff_made_is_the_shops(client, db):
     web = Channel.objects.create(code="web", name="五步官网", kind="b2c")
     client.get("/shop/")
     assert list(Channel.objects.filter(kind="b2c")) == [web]
+
+
+def test_category_sorted_by_sales_puts_the_best_seller_first(client, listed, shop, alice):
+    quiet, popular = listed("百褶半身裙"), listed("高腰A字半身裙")
+    for _ in range(2):
+        order_for(alice, shop, popular.skus.get())
+    order_for(alice, shop, quiet.skus.get())
+    cancelled = order_for(alice, shop, quiet.skus.get())
+    Order.objects.filter(pk=cancelled.pk).update(state="cancelled")  # does not count
+    response = client.get(f"/shop/c/{shop.dresses.pk}/", {"sort": "sales"})
+    assert [p.title for p in response.context["page"].object_list] == ["高腰A字半身裙",
+                                                                       "百褶半身裙"]

@@ -43,7 +43,7 @@ def place_order(*, customer, cart, channel, address: dict, buyer_message="",
     for line in view.lines:
         if line.problem:
             _refuse_problem(line)
-    if expected_total_fen is not None and int(expected_total_fen) != view.total_fen:
+    if expected_total_fen not in (None, "") and str(expected_total_fen) != str(view.total_fen):
         raise ConflictError("price_changed", "商品价格或运费有变动，请核对新的金额后再提交。",
                             "Prices changed: check the new total and submit again.")
     where = clean_address(address)
