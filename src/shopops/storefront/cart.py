@@ -5,6 +5,7 @@ stock, problems named before checkout (已下架, 缺货, 库存不足 仅剩 N 
 from dataclasses import dataclass, field
 
 from django.db.models import Sum
+from django.utils.translation import gettext
 
 from shopops.catalog.models import Listing, Product, ordered_attributes
 from shopops.core.registry import setting
@@ -60,14 +61,13 @@ class CartLine:
 
     @property
     def problem(self) -> str:
+        """What stops this line from being bought, in the reader's language ("" if nothing)."""
         if self.sold_out or (self.listed and self.available <= 0):
-            return "该规格已售罄"
+            return gettext("该规格已售罄")
         if not self.listed:
-            return "该商品已下架，无法购买"
-        if self.available <= 0:
-            return "该规格已缺货"
+            return gettext("该商品已下架，无法购买")
         if self.quantity > self.available:
-            return f"库存不足，仅剩 {self.available} 件"
+            return gettext("库存不足，仅剩 {n} 件").format(n=self.available)
         return ""
 
     @property

@@ -23,6 +23,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils.translation import gettext, gettext_lazy
 
 from shopops.catalog.models import (
     Category,
@@ -39,11 +40,11 @@ from shopops.core.registry import setting
 from shopops.inventory.models import Stock, Warehouse
 
 SORTS = {
-    "": "综合",
-    "new": "新品",
-    "sales": "销量",
-    "price": "价格从低到高",
-    "-price": "价格从高到低",
+    "": gettext_lazy("综合"),
+    "new": gettext_lazy("新品"),
+    "sales": gettext_lazy("销量"),
+    "price": gettext_lazy("价格从低到高"),
+    "-price": gettext_lazy("价格从高到低"),
 }
 
 
@@ -163,10 +164,10 @@ class StockWord:
     @property
     def label(self) -> str:
         if self.units <= 0:
-            return "缺货"
+            return gettext("缺货")
         if self.units <= self.low:
-            return f"仅剩 {self.units} 件"
-        return "有货"
+            return gettext("仅剩 {n} 件").format(n=self.units)
+        return gettext("有货")
 
 
 def stock_word(units) -> StockWord:
@@ -224,7 +225,7 @@ def product_for_shop(channel, pk):
                             .order_by("sort_order", "id"), to_attr="images"))
                .first())
     if product is None:
-        raise Http404("商品不存在或已下架")
+        raise Http404(gettext("商品不存在或已下架"))
     skus = product.shop_skus
     prices = sku_prices([s.pk for s in skus], channel)
     units = available_by_sku([s.pk for s in skus])

@@ -4,6 +4,7 @@ own moves (pay, cancel while unpaid, confirm receipt, review after delivery)."""
 from django.contrib import messages
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shopops.core.access import PUBLIC, access
@@ -44,7 +45,7 @@ def my_orders_page(request):
     page.object_list = rows
     return render(request, "storefront/orders/list.html", {
         "page": page, "tab": tab, "tabs": [(c, label) for c, label, _ in TABS],
-        "page_title": "我的订单"})
+        "page_title": _("我的订单")})
 
 
 @access(PUBLIC)
@@ -73,7 +74,7 @@ def my_order(request, pk):
         "providers": payments.offered(), "cancel_reasons": my_orders.CANCEL_REASONS,
         "can_review": order.state in REVIEWABLE and any(not li.my_review for li in lines),
         "is_unpaid": order.state == State.PENDING_PAYMENT,
-        "can_confirm": order.state == State.SHIPPED, "page_title": f"订单 {order.number}"})
+        "can_confirm": order.state == State.SHIPPED, "page_title": _("订单 {number}").format(number=order.number)})
 
 
 @access(PUBLIC)
@@ -82,7 +83,7 @@ def my_order(request, pk):
 def order_cancel(request, pk):
     attempt(request, lambda: my_orders.cancel_unpaid(
         customer=current_customer(request), order_id=pk, reason=request.POST.get("reason", "")),
-        lambda order: f"订单 {order.number} 已取消，库存已释放。")
+        lambda order: _("订单 {number} 已取消，库存已释放。").format(number=order.number))
     return redirect("storefront:my_order", pk=pk)
 
 
@@ -92,7 +93,8 @@ def order_cancel(request, pk):
 def order_confirm(request, pk):
     attempt(request, lambda: my_orders.confirm_receipt(customer=current_customer(request),
                                                        order_id=pk),
-            lambda order: f"已确认收货：{order.number}。欢迎评价您购买的商品！")
+            lambda order: _("已确认收货：{number}。欢迎评价您购买的商品！").format(
+                number=order.number))
     return redirect("storefront:my_order", pk=pk)
 
 
@@ -103,9 +105,9 @@ def order_review(request, pk):
     order = own_order_or_404(request, pk)
     line = order.lines.filter(pk=request.POST.get("line") or 0).first()
     if line is None:
-        messages.error(request, "请选择要评价的商品。")
+        messages.error(request, _("请选择要评价的商品。"))
         return redirect("storefront:my_order", pk=pk)
     attempt(request, lambda: submit_review(
         actor=shop_actor(request), line=line, rating=request.POST.get("rating"),
-        body=request.POST.get("body", "")), f"感谢您的评价：{line.title}")
+        body=request.POST.get("body", "")), _("感谢您的评价：{title}").format(title=line.title))
     return redirect("storefront:my_order", pk=pk)

@@ -1,6 +1,7 @@
 """Home (the shelf plan, CAT-6), category pages, Chinese search and the product page."""
 
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 
 from shopops.catalog.models import Category
 from shopops.core.access import PUBLIC, access
@@ -51,7 +52,7 @@ def search(request):
     suggestions = queries.nav_categories() if q and not page.paginator.count else []
     return render(request, "storefront/shop/search.html", {
         "q": q, "words": words, "page": page, "sort": sort, "sorts": queries.SORTS.items(),
-        "suggestions": suggestions, "page_title": f"搜索：{q}" if q else "搜索"})
+        "suggestions": suggestions, "page_title": _("搜索：{q}").format(q=q) if q else _("搜索")})
 
 
 @access(PUBLIC)
