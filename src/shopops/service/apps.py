@@ -8,3 +8,5 @@ class ServiceConfig(AppConfig):
 
     def ready(self):
         from . import capabilities, navdefs, settings_defs  # noqa: F401
+        # chat
+        from . import labels_chat  # noqa: F401
