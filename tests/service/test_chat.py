@@ -161,7 +161,7 @@ def test_cs1_customer_ends_conversation(waiting_chat, make_customer):
     assert conversation.state == "closed" and conversation.closed_by is None
     assert conversation.closed_at is not None
     event = Event.objects.get(verb="chat.closed", object_id=str(conversation.pk))
-    assert event.data["by_customer"] is True and event.actor_name == "顾客 林小美"
+    assert event.data["by_customer"] is True and event.summary == f"顾客 结束会话 {conversation.number}"
     other = make_customer(name="王芳")
     with pytest.raises(UserError):
         chat.close_conversation(actor=customer_actor(other), conversation=conversation)

@@ -125,7 +125,7 @@ def handover_new(request):
 
 def _handovers_for(user):
     rows = ShiftHandover.objects.select_related("from_agent", "to_agent").annotate(
-        item_count=Count("items"))
+        item_count=Count("items")).order_by("-created_at", "-pk")
     if not user_can(user, "service.supervise_chat"):
         rows = rows.filter(Q(from_agent=user) | Q(to_agent=user))
     return rows

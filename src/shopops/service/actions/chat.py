@@ -32,6 +32,7 @@ from shopops.core.registry import setting
 from shopops.core.states import transition
 
 from ..models import Conversation, Message
+from ..privacy import mask_name
 from ..queries_chat import OPEN_STATES, hours_label, in_service_hours, offhours_duty_people
 
 State = Conversation.State
@@ -109,6 +110,16 @@ def _announce(conversation, verb, **extra):
 
 def _name(user) -> str:
     return actor_label(user)
+
+
+def _who(actor) -> str:
+    """How an actor is named in what staff read: agents by name; a customer or visitor
+    without their name (buyers' names stay masked on staff pages, ROLE-6)."""
+    if is_customer(actor):
+        return "顾客"
+    if is_visitor(actor):
+        return "访客"
+    return actor_label(actor)
 
 
 def _clean_body(body) -> str:
@@ -220,7 +231,7 @@ def start_conversation(*, actor, body, visitor_key="", visitor_name="", order=No
         last_sender=Sender.CUSTOMER)
     Message.objects.create(conversation=conversation, sender=Sender.CUSTOMER, body=body, at=now)
     record(actor=actor, verb="chat.opened", obj=conversation,
-           summary=f"{actor_label(actor)} 发起在线咨询（{conversation.get_stage_display()}）",
+           summary=f"{_who(actor)}发起在线咨询（{conversation.get_stage_display()}）",
            data={"stage": stage, "order": order.pk if order else None})
     _announce(conversation, "chat.opened")
     return conversation
@@ -278,7 +289,7 @@ def leave_message(*, actor, body, name="", contact="") -> Conversation:
         subject=body[:200], started_at=now, last_message_at=now, last_sender=Sender.CUSTOMER)
     Message.objects.create(conversation=conversation, sender=Sender.CUSTOMER, body=body, at=now)
     duty = offhours_duty_people(now)
-    who = (name or "").strip() or actor_label(actor)
+    who = mask_name((name or "").strip()) or _who(actor)
     notify(duty, title=f"客户留言：{who}", body=body[:500], link=console_link(conversation),
            category="chat")
     record(actor=actor, verb="chat.message_left", obj=conversation,
@@ -376,7 +387,7 @@ def close_conversation(*, actor, conversation, summary="") -> Conversation:
         raise _changed(conversation) from None
     system_line(conversation, line, agent=closed_by)
     record(actor=actor, verb="chat.closed", obj=conversation,
-           summary=f"{actor_label(actor)} 结束会话 {conversation.number}"
+           summary=f"{_who(actor)} 结束会话 {conversation.number}"
                    + (f"：{summary[:100]}" if summary else ""),
            data={"by_customer": closed_by is None, "summary": summary})
     _announce(conversation, "chat.closed")

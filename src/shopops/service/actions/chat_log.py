@@ -132,7 +132,7 @@ def log_conversation(*, actor, source, started_at, customer=None, customer_name=
                            started_at=started_at)
     record(actor=actor, verb="chat.logged", obj=conversation,
            summary=f"{actor_label(actor)} 录入{conversation.get_source_display()}会话"
-                   f"（{customer.name}，{len(messages)} 条消息）",
+                   f"（客户 {customer.number}，{len(messages)} 条消息）",
            data={"source": source, "messages": len(messages),
                  "order": order.pk if order else None})
     return conversation
