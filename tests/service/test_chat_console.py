@@ -42,6 +42,11 @@ def test_cs2_console_conversation_with_customer_orders_scripts_and_quick_replies
     earlier = active_chat(agent=team["zheng"], customer=customer, body="上次的问题")
     chat.close_conversation(actor=team["zheng"], conversation=earlier, summary="已解决尺码问题")
     conversation = active_chat(agent=team["wu"], customer=customer)
+    from shopops.storefront.actions.cart import cart_for
+    from shopops.storefront.models import CartItem
+
+    sku = order.lines.first().sku
+    CartItem.objects.create(cart=cart_for(customer=customer), sku=sku, quantity=2)
     scripts.save_script(actor=team["zhou"], step=Script.Step.GREETING, title="开始语",
                         body="您好，欢迎来到五步商城，请问有什么需要帮助的吗？")
     scripts.save_quick_reply(actor=team["wu"], title="尺码", body="请问您平时穿什么尺码呢？")
@@ -55,6 +60,9 @@ def test_cs2_console_conversation_with_customer_orders_scripts_and_quick_replies
     assert 'data-testid="customer-flag">劣质客户<' in page
     assert reverse("orders:order_detail", args=[order.pk]) in page
     assert "已解决尺码问题" in page  # the earlier conversation
+    cart = page.split('data-testid="customer-cart"', 1)[1].split("</table>", 1)[0]
+    assert "真丝印花连衣裙" in cart and "× 2" in cart and "藏青 / S" in cart
+    assert "¥398.00" in cart  # 2 × ¥199.00
     assert 'data-testid="chat-reply-input"' in page
 
 

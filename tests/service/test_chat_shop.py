@@ -121,7 +121,7 @@ def test_cs1_signed_in_customer_starts_from_an_order_page(chat_open, shop_client
     customer = make_customer()
     order = customer_order(customer, state="delivered")
     client = shop_client(customer)
-    page = reverse("orders:order_detail", args=[order.pk])  # any URL naming the order
+    page = reverse("storefront:my_order", args=[order.pk])  # the shop's order page
     conversation, _ = _start(client, body="收到的裙子有线头", page=page)
     assert (conversation.customer, conversation.order, conversation.stage) == (
         customer, order, "aftersale")

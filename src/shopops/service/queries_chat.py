@@ -37,6 +37,8 @@ def in_service_hours(at: datetime | None = None) -> bool:
 
 def hours_label() -> str:
     opens, closes = service_hours()
+    if opens == closes:
+        return "全天 24 小时"
     return f"{opens:%H:%M}–{closes:%H:%M}"
 
 
@@ -144,5 +146,26 @@ def customer_context(conversation, user) -> dict:
 
 
 def shop_cart(conversation):
-    """The customer's (or the visitor's) cart in the shop, or None: (lines, total_fen)."""
-    return None
+    """What the customer (or the visitor) has in their shop cart now, at the shop's price:
+    {"lines": [{title, spec, quantity, amount_fen}], "total_fen"} (two queries)."""
+    from shopops.catalog.models import ordered_attributes
+    from shopops.storefront.channel import find_shop_channel
+    from shopops.storefront.models import CartItem
+    from shopops.storefront.queries import sku_prices
+
+    if conversation.customer_id:
+        items = CartItem.objects.filter(cart__customer_id=conversation.customer_id)
+    elif conversation.visitor_key:
+        items = CartItem.objects.filter(cart__visitor_key=conversation.visitor_key)
+    else:
+        return None
+    items = list(items.select_related("sku__product").order_by("-added_at", "-pk"))
+    if not items:
+        return {"lines": [], "total_fen": 0}
+    channel = find_shop_channel()
+    prices = sku_prices([i.sku_id for i in items], channel) if channel else {}
+    lines = [{"title": item.sku.product.title, "quantity": item.quantity,
+              "spec": " / ".join(str(v) for _, v in ordered_attributes(item.sku.attributes)),
+              "amount_fen": prices.get(item.sku_id, item.sku.price_fen) * item.quantity}
+             for item in items]
+    return {"lines": lines, "total_fen": sum(line["amount_fen"] for line in lines)}

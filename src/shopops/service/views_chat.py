@@ -58,11 +58,13 @@ def console(request, pk=None):
     if conversation is not None:
         user = request.user
         mine = conversation.agent_id == user.pk
+        flow = scripts_by_step()
         context.update({
             "messages_list": messages_of(conversation),
             "side": customer_context(conversation, user),
             "quick_replies": list(quick_replies_for(user)),
-            "scripts": scripts_by_step(),
+            "scripts": flow,
+            "has_scripts": any(items for _, _, items in flow),
             "agents": [a for a in chat_agents() if a.pk != conversation.agent_id],
             "stages": Conversation.Stage.choices,
             "may_reply": mine and conversation.state == Conversation.State.ACTIVE,
