@@ -76,6 +76,7 @@ def test_cs1_chat_each_way_within_a_second(new_page, shot, make_user, chat_open,
     assert agent.locator("[data-testid=waiting-count]").inner_text() == "1"
     assert agent.evaluate("window.__marker") == 1, "the console was reloaded"
     customer.locator("[data-testid=chat-status]", has_text="正在为您接通客服").wait_for()
+    assert customer.locator("[data-testid=chat-input]").input_value() == ""
     shot(agent, "2-agent-queue")
 
     # The agent takes it: the customer is told who serves them.

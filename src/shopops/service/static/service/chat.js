@@ -198,9 +198,10 @@
       if (open) { launcher.classList.remove("has-new"); if (pane) pane.scroll(); }
     }
     function show(html) {
-      var box = $(panel, "textarea[name=body]"), draft = box ? box.value : "";
+      var DRAFT = "form[data-chat-send] textarea[name=body]";  // not the start form's
+      var box = $(panel, DRAFT), draft = box ? box.value : "";
       panel.innerHTML = html;
-      box = $(panel, "textarea[name=body]");
+      box = $(panel, DRAFT);
       if (box && draft) box.value = draft;  // a refresh keeps what is being typed
       bind();
     }
@@ -253,7 +254,10 @@
     launcher.addEventListener("click", function () {
       if (isOpen()) { setOpen(false); return; }
       setOpen(true);
-      if (!panel.innerHTML.trim()) load();
+      if (!panel.innerHTML.trim()) {
+        panel.innerHTML = '<p class="chat-loading">正在连接在线客服…</p>';
+        load();
+      }
     });
     var remembered = "";
     try { remembered = sessionStorage.getItem(KEY); } catch (e) { /* private mode */ }
