@@ -1,8 +1,7 @@
 """Each area of customer service declares its own `urlpatterns` in its views module."""
 
-from . import views_privacy
-# chat
-from . import views_chat, views_chat_admin, views_conversations
+# chat: views_chat (the console), views_chat_admin, views_conversations
+from . import views_chat, views_chat_admin, views_conversations, views_privacy
 
 app_name = "service"
 
