@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from shopops.core.actors import customer_actor
 from shopops.service.actions import chat, scripts
+from shopops.core.errors import UserError
 from shopops.service.models import Message, Script
 
 X_CHAT = {"HTTP_X_CHAT": "1"}
@@ -148,3 +149,40 @@ def test_cs1_console_query_count_stays_flat(client_for, team, waiting_chat, acti
 @pytest.mark.parametrize("role", ["designer", "picker"])
 def test_cs1_console_needs_the_chat_capability(client_for, staff, role):
     assert client_for(staff[role]).get(reverse("service:chat_console")).status_code == 403
+
+
+def test_cs2_quick_replies_own_and_shared(client_for, team):
+    wu, zheng, zhou = team["wu"], team["zheng"], team["zhou"]
+    with pytest.raises(UserError) as exc:
+        scripts.save_quick_reply(actor=wu, title="发货", body="48小时内发货", shared=True)
+    assert exc.value.message == "没有权限：维护话术库与公共快捷回复 / maintain the script library"
+    mine = scripts.save_quick_reply(actor=wu, title="尺码", body="请问您的身高体重？")
+    with pytest.raises(UserError) as exc:
+        scripts.remove_quick_reply(actor=zheng, reply=mine)
+    assert exc.value.message == "这是其他同事的快捷回复。"
+    response = client_for(zhou).post(reverse("service:quick_replies"), {
+        "title": "发货", "body": "付款后48小时内发货", "shared": "1", "sort_order": "1"},
+        follow=True)
+    assert "已保存快捷回复。" in response.content.decode()
+    page = client_for(zheng).get(reverse("service:quick_replies")).content.decode()
+    assert "付款后48小时内发货" in page and "请问您的身高体重？" not in page
+
+
+def test_cs2_script_library_is_kept_by_the_supervisor(client_for, team):
+    url = reverse("service:scripts")
+    assert client_for(team["wu"]).get(url).status_code == 403
+    client = client_for(team["zhou"])
+    client.post(url, {"step": "closing", "title": "结束语", "active": "1",
+                      "body": "好的，非常感谢您对五步商城的关注与支持，再见。"})
+    script = Script.objects.get()
+    assert (script.step, script.updated_by) == ("closing", team["zhou"])
+    response = client.post(url, {"pk": script.pk, "step": "closing", "title": "结束语",
+                                 "body": "好的，感谢您的支持，再见。"}, follow=True)
+    assert "已保存话术。" in response.content.decode()
+    script.refresh_from_db()
+    assert script.body == "好的，感谢您的支持，再见。" and not script.active  # unticked: 停用
+    conversation = chat.take_conversation(actor=team["wu"], conversation=chat.start_conversation(
+        actor=chat.VisitorActor(key="k1"), body="在吗", check_hours=False))
+    page = _console(client_for(team["wu"]), conversation)
+    assert "好的，感谢您的支持，再见。" not in page  # a retired script leaves the console
+    assert "话术库还是空的" in page

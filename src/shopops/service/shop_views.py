@@ -6,6 +6,8 @@ customer by their shop account, and what they wrote as a visitor joins their rec
 Every view answers only for the visitor's own conversation: another one is 403.
 """
 
+from functools import wraps
+
 from django.db.models import Q
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -22,6 +24,7 @@ from shopops.storefront.auth import current_customer, visitor_key
 from .actions import chat as actions
 from .models import Conversation
 from .queries_chat import hours_label, in_service_hours, messages_of
+from .views_chat import messages_fragment
 
 SESSION_CONVERSATION = "shopops_chat"
 SESSION_NAME = "shopops_chat_name"
@@ -145,57 +148,47 @@ def leave(request):
     return panel_for(request, conversation)
 
 
+def _for_owner(view):
+    """The conversation's own visitor only (403 for anyone else); a refusal as JSON."""
+    @wraps(view)
+    def wrapper(request, pk):
+        actor, conversation = _own(request, pk)
+        if conversation is None:
+            return _forbidden()
+        try:
+            return view(request, actor, conversation)
+        except UserError as exc:
+            return _error(exc)
+    return wrapper
+
+
 @require_POST
 @access(PUBLIC)
-def send(request, pk):
-    actor, conversation = _own(request, pk)
-    if conversation is None:
-        return _forbidden()
-    try:
-        actions.post_customer_message(actor=actor, conversation=conversation,
-                                      body=request.POST.get("body", ""))
-    except UserError as exc:
-        return _error(exc)
-    return _messages(request, conversation)
+@_for_owner
+def send(request, actor, conversation):
+    actions.post_customer_message(actor=actor, conversation=conversation,
+                                  body=request.POST.get("body", ""))
+    return messages_fragment(request, conversation, side="customer")
 
 
 @require_GET
 @access(PUBLIC)
-def messages(request, pk):
-    actor, conversation = _own(request, pk)
-    if conversation is None:
-        return _forbidden()
-    return _messages(request, conversation)
-
-
-def _messages(request, conversation):
-    after = request.GET.get("after") or request.POST.get("after") or "0"
-    response = render(request, "service/chat/_messages.html", {
-        "messages_list": messages_of(conversation, int(after) if after.isdigit() else 0),
-        "side": "customer"})
-    response["X-Chat-State"] = conversation.state
-    return response
+@_for_owner
+def messages(request, actor, conversation):
+    return messages_fragment(request, conversation, side="customer")
 
 
 @require_POST
 @access(PUBLIC)
-def end(request, pk):
-    actor, conversation = _own(request, pk)
-    if conversation is None:
-        return _forbidden()
-    try:
-        actions.close_conversation(actor=actor, conversation=conversation)
-    except UserError as exc:
-        return _error(exc)
+@_for_owner
+def end(request, actor, conversation):
+    actions.close_conversation(actor=actor, conversation=conversation)
     return panel_for(request, conversation)
 
 
 @require_GET
 @access(PUBLIC)
-def stream(request, pk):
+@_for_owner
+def stream(request, actor, conversation):
     """The conversation's live stream, for its own visitor only (403 for anyone else)."""
-    actor, conversation = _own(request, pk)
-    if conversation is None:
-        return _forbidden()
     return event_stream(request, [actions.topic(conversation)])
-

@@ -8,7 +8,7 @@ fragment, or the error as JSON; plain form posts are redirected back to the cons
 from django.contrib import messages
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -90,14 +90,16 @@ def queue(request):
 @require_GET
 @access("service.chat")
 def conversation_messages(request, pk):
-    return _messages(request, _conversation(pk))
+    return messages_fragment(request, _conversation(pk))
 
 
-def _messages(request, conversation):
+def messages_fragment(request, conversation, side="agent"):
+    """The messages after ?after=<id> (or the posted `after`), as the page appends them;
+    `side` says whose view ("customer": 我 / 客服 吴倩; "agent": 客户 / 吴倩)."""
     after = request.GET.get("after") or request.POST.get("after") or "0"
     response = render(request, "service/chat/_messages.html", {
         "messages_list": messages_of(conversation, int(after) if after.isdigit() else 0),
-        "side": "agent", "conversation": conversation})
+        "side": side})
     response["X-Chat-State"] = conversation.state
     return response
 
@@ -106,7 +108,7 @@ def _done(request, conversation, success="", exc=None):
     if _fetch(request):
         if exc is not None:
             return JsonResponse({**exc.as_dict(), "text": user_message(exc)}, status=exc.status)
-        return _messages(request, conversation)
+        return messages_fragment(request, conversation)
     if exc is not None:
         messages.error(request, user_message(exc))
     elif success:
@@ -164,10 +166,6 @@ chat_summary = access("service.chat")(_post(
     lambda r, c: actions.record_summary(actor=r.user, conversation=c,
                                         summary=r.POST.get("summary", "")),
     _("已保存处理结果。")))
-
-
-def console_url(conversation) -> str:
-    return reverse("service:chat_conversation", args=[conversation.pk])
 
 
 urlpatterns = [

@@ -22,6 +22,11 @@ from .queries_chat import active_of, chat_agents, quick_replies_for, scripts_by_
 PAGE_SIZE = 30
 
 
+def _picked(model, value):
+    """The row a form or link names by id, or None when it names none."""
+    return get_object_or_404(model, pk=value) if value.isdigit() else None
+
+
 def _sort_order(request):
     value = request.POST.get("sort_order", "").strip()
     return int(value) if value.isdigit() else 100
@@ -31,18 +36,12 @@ def _sort_order(request):
 
 @access("service.chat")
 def quick_replies(request):
-    editing = None
-    edit = request.GET.get("edit", "")
-    if edit.isdigit():
-        editing = QuickReply.objects.filter(pk=edit).first()
+    editing = _picked(QuickReply, request.GET.get("edit", ""))
     if request.method == "POST":
-        reply = None
-        pk = request.POST.get("pk", "")
-        if pk.isdigit():
-            reply = get_object_or_404(QuickReply, pk=pk)
         try:
             script_actions.save_quick_reply(
-                actor=request.user, reply=reply, title=request.POST.get("title", ""),
+                actor=request.user, reply=_picked(QuickReply, request.POST.get("pk", "")),
+                title=request.POST.get("title", ""),
                 body=request.POST.get("body", ""), shared=bool(request.POST.get("shared")),
                 sort_order=_sort_order(request))
         except UserError as exc:
@@ -73,18 +72,12 @@ def quick_reply_remove(request, pk):
 
 @access("service.manage_scripts")
 def scripts(request):
-    editing = None
-    edit = request.GET.get("edit", "")
-    if edit.isdigit():
-        editing = Script.objects.filter(pk=edit).first()
+    editing = _picked(Script, request.GET.get("edit", ""))
     if request.method == "POST":
-        script = None
-        pk = request.POST.get("pk", "")
-        if pk.isdigit():
-            script = get_object_or_404(Script, pk=pk)
         try:
             script_actions.save_script(
-                actor=request.user, script=script, step=request.POST.get("step", ""),
+                actor=request.user, script=_picked(Script, request.POST.get("pk", "")),
+                step=request.POST.get("step", ""),
                 title=request.POST.get("title", ""), body=request.POST.get("body", ""),
                 sort_order=_sort_order(request), active=bool(request.POST.get("active")))
         except UserError as exc:
