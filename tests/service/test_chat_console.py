@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from shopops.core.actors import customer_actor
-from shopops.service.actions import chat, scripts
 from shopops.core.errors import UserError
+from shopops.service.actions import chat, scripts
 from shopops.service.models import Message, Script
 
 X_CHAT = {"HTTP_X_CHAT": "1"}
