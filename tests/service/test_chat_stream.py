@@ -9,6 +9,8 @@ import time
 import urllib.request
 
 import pytest
+from asgiref.sync import sync_to_async
+from django.db import connections
 from django.test import AsyncClient, Client
 from django.urls import reverse
 
@@ -99,6 +101,9 @@ def test_cs1_customer_stream_hears_the_agent_answer_asgi(local_broker, chat_open
         await response.streaming_content.aclose()
         stranger = await AsyncClient().get(reverse("shop_chat:stream", args=[conversation.pk]))
         stranger_status["code"] = stranger.status_code
+        # The handler's sync parts ran in asgiref's executor thread: close its connection
+        # so that the test database can be dropped afterwards.
+        await sync_to_async(connections.close_all)()
         return frame
 
     frame = asyncio.run(follow())
