@@ -22,6 +22,7 @@ from shopops.catalog.models import ChannelPrice, Listing
 from shopops.catalog.search import refresh_search_text
 from shopops.inventory import ledger
 from shopops.storefront.actions import accounts
+from tests.catalog.conftest import set_setting  # noqa: F401  (the same fixture here)
 from tests.factories import channel, make_category, make_product, make_warehouse
 
 PASSWORD = "Shop2026pass"
@@ -97,14 +98,3 @@ def shop_client(db):
 
     return make
 
-
-@pytest.fixture
-def set_setting(db):
-    from shopops.core import registry
-    from shopops.core.models import SettingValue
-
-    def put(key, value):
-        SettingValue.objects.update_or_create(key=key, defaults={"value": value})
-        registry.clear_cache()
-
-    return put

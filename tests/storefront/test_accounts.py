@@ -160,3 +160,15 @@ def test_the_visitors_cart_merges_into_the_customers_on_sign_in(client, alice, d
     client.post("/shop/logout/")
     assert client.get("/shop/").context["cart_count"] == 0
     assert CartItem.objects.filter(cart=cart).count() == 2
+
+
+def test_abandoned_visitor_carts_are_removed_customers_carts_stay(client, alice, dress,
+                                                                  shop_client):
+    from shopops.storefront.jobs import purge_visitor_carts
+
+    client.post("/shop/cart/add/", {"sku": dress.skus.first().pk, "quantity": 1})
+    shop_client(alice).post("/shop/cart/add/", {"sku": dress.skus.first().pk, "quantity": 1})
+    old = timezone.now() - timedelta(days=31)
+    Cart.objects.update(updated_at=old)
+    assert purge_visitor_carts() == 1
+    assert list(Cart.objects.values_list("customer", flat=True)) == [alice.customer_id]

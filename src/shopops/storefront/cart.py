@@ -5,6 +5,7 @@ stock, problems named before checkout (已下架, 缺货, 库存不足 仅剩 N 
 from dataclasses import dataclass, field
 
 from django.db.models import Sum
+from django.utils.translation import gettext
 
 from shopops.catalog.models import Listing, Product, ordered_attributes
 from shopops.core.registry import setting
@@ -60,14 +61,13 @@ class CartLine:
 
     @property
     def problem(self) -> str:
+        """What stops this line from being bought, in the reader's language ("" if nothing)."""
         if self.sold_out or (self.listed and self.available <= 0):
-            return "该规格已售罄"
+            return gettext("该规格已售罄")
         if not self.listed:
-            return "该商品已下架，无法购买"
-        if self.available <= 0:
-            return "该规格已缺货"
+            return gettext("该商品已下架，无法购买")
         if self.quantity > self.available:
-            return f"库存不足，仅剩 {self.available} 件"
+            return gettext("库存不足，仅剩 {n} 件").format(n=self.available)
         return ""
 
     @property
@@ -134,7 +134,12 @@ def cart_view(cart, channel) -> CartView:
     return CartView(lines)
 
 
-def cart_count(cart_id) -> int:
-    if not cart_id:
+def cart_count(*, customer=None, visitor_key=None) -> int:
+    """Units in the customer's (else the visitor's) cart: one query, no cart read first."""
+    if customer is not None:
+        items = CartItem.objects.filter(cart__customer=customer)
+    elif visitor_key:
+        items = CartItem.objects.filter(cart__visitor_key=visitor_key)
+    else:
         return 0
-    return CartItem.objects.filter(cart_id=cart_id).aggregate(n=Sum("quantity"))["n"] or 0
+    return items.aggregate(n=Sum("quantity"))["n"] or 0
