@@ -166,3 +166,22 @@ def test_cs8_off_hours_message_goes_to_the_duty_rota_then_the_supervisor(
     chat.leave_message(actor=visitor(), body="能开发票吗", contact="13700000001")
     assert list(Notification.objects.filter(body="能开发票吗")
                 .values_list("recipient__display_name", flat=True)) == ["郑丽"]
+
+
+def test_cs8_answer_to_an_off_hours_message_reaches_the_visitor(chat_closed, set_setting,
+                                                                shop_client, team):
+    client = shop_client()
+    client.post(reverse("shop_chat:leave"), {"body": "羽绒服什么时候补货？",
+                                             "contact": "13912345678"})
+    conversation = Conversation.objects.get()
+    panel = client.get(reverse("shop_chat:panel")).content.decode()
+    assert "您的留言已收到" in panel and 'data-testid="chat-input"' not in panel
+    set_setting("service.chat_opens", "00:00")  # the next morning
+    set_setting("service.chat_closes", "00:00")
+    chat.take_conversation(actor=team["zheng"], conversation=conversation)
+    chat.post_agent_message(actor=team["zheng"], conversation=conversation,
+                            body="您好，羽绒服下周一补货，到货后第一时间通知您。")
+    panel = client.get(reverse("shop_chat:panel")).content.decode()
+    assert "羽绒服下周一补货" in panel and 'data-testid="chat-input"' in panel
+    response = client.post(reverse("shop_chat:send", args=[conversation.pk]), {"body": "好的谢谢"})
+    assert response.status_code == 200
