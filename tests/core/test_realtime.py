@@ -132,3 +132,33 @@ def test_live_stream_refuses_topics_without_permission(client_for, staff):
     assert response.status_code == 403 and response.json()["code"] == "topic_forbidden"
     assert client_for(staff["designer"]).get("/live/").status_code == 400
     assert client_for(staff["designer"]).get("/live/?topics=nope").status_code == 403
+
+
+# --- per-object topics (the chat: "chat.<conversation id>") ----------------------------
+
+
+def test_cs1_per_object_topics_need_their_prefix_capability():
+    assert realtime.topic_capability("chat") == "service.chat"
+    assert realtime.topic_capability("chat.42") == "service.chat"
+    assert realtime.topic_capability("chat.") is None
+    assert realtime.topic_capability("nope.42") is None
+    assert realtime.topic_capability("orders") == "orders.view"
+
+
+def test_cs1_chat_message_crosses_processes_through_redis(settings):
+    """Two RedisBrokers (as in two web processes, each with its own listener): a chat
+    message published through one reaches a subscriber of the conversation on the other."""
+    url = _redis_url()
+    sender, receiver = realtime.RedisBroker(url), realtime.RedisBroker(url)
+    sub = receiver.subscribe(["chat.42"])
+    other = receiver.subscribe(["chat.43"])
+    try:
+        time.sleep(0.3)  # the receiver's listener thread has subscribed
+        sender.send("chat.42", {"topic": "chat.42", "verb": "chat.message", "id": "42",
+                                "message": 7})
+        message = sub.get(timeout=5)
+        assert message == {"topic": "chat.42", "verb": "chat.message", "id": "42", "message": 7}
+        assert other.get(timeout=0.2) is None
+    finally:
+        receiver.unsubscribe(sub)
+        receiver.unsubscribe(other)

@@ -10,7 +10,9 @@ Every event recorded in the event log is published on the topic of its app ("ord
 → "orders"), so any page can refresh when its objects change without each action having to
 remember it (core.events calls `publish_event`). Messages say only what changed (verb,
 object id, summary); a page that receives one fetches its own fresh rows with the viewer's
-permissions. Topics are declared with the capability a subscriber needs (`register_topic`).
+permissions. Topics are declared with the capability a subscriber needs (`register_topic`);
+a family of topics, one per object (the chat's "chat.<conversation id>"), is declared once by
+its prefix (`register_topic_prefix`).
 
 Delivery is best effort: a browser that was disconnected reloads its rows when it
 reconnects (EventSource does that by itself), so nothing depends on every message arriving.
@@ -29,12 +31,29 @@ from django.db import transaction
 logger = logging.getLogger("shopops.realtime")
 
 TOPICS: dict[str, str] = {}  # topic → capability a subscriber needs
+TOPIC_PREFIXES: dict[str, str] = {}  # "chat." → capability for every "chat.<id>"
 CHANNEL_PREFIX = "shopops:"
 MAX_QUEUE = 1000  # a subscriber that stops reading loses old messages, never blocks others
 
 
 def register_topic(topic: str, capability: str):
     TOPICS[topic] = capability
+
+
+def register_topic_prefix(prefix: str, capability: str):
+    """Every topic `prefix + <id>` needs `capability` (per-object topics)."""
+    assert len(prefix) > 1 and prefix.endswith(".") and prefix.count(".") == 1, prefix
+    TOPIC_PREFIXES[prefix] = capability
+
+
+def topic_capability(topic: str) -> str | None:
+    """The capability a subscriber of `topic` needs; None for an unknown topic."""
+    if topic in TOPICS:
+        return TOPICS[topic]
+    prefix, dot, rest = topic.partition(".")
+    if dot and rest:
+        return TOPIC_PREFIXES.get(prefix + dot)
+    return None
 
 
 class Subscription:

@@ -26,6 +26,7 @@ DOMAIN_DEMOS = [
     "shopops.fulfillment.demo",
     "shopops.staff.demo",
     "shopops.storefront.demo",
+    "shopops.service.demo_chat",
 ]
 
 # username (= post code), 姓名, 工号, supervisor username, access level

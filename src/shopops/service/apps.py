@@ -7,4 +7,5 @@ class ServiceConfig(AppConfig):
     verbose_name = "客户服务"
 
     def ready(self):
-        from . import capabilities, navdefs, settings_defs  # noqa: F401
+        # chat: labels_chat
+        from . import capabilities, labels_chat, navdefs, settings_defs  # noqa: F401

@@ -54,3 +54,16 @@ register_role_defaults({
     "returns_receiver": ["service.reveal_pii"],
     "warehouse_supervisor": ["service.reveal_pii"],
 })
+
+# chat -------------------------------------------------------------------------------
+# Reading conversations (the list, a conversation's page) without answering them: the
+# manager supervises without holding service.chat. Live chat topics: "chat" (the queue) and
+# "chat.<conversation id>" (one conversation's messages) for those who answer.
+from shopops.core.realtime import register_topic, register_topic_prefix  # noqa: E402
+
+capability("service.view_conversations", "查看会话记录 / read conversations", level="read",
+           group=G)
+register_role_defaults({code: ["service.view_conversations"]
+                        for code in _CS + ["manager", "general_manager"]})
+register_topic("chat", "service.chat")
+register_topic_prefix("chat.", "service.chat")

@@ -2,10 +2,14 @@
 
 A page subscribes with static/shopops/live.js; each message only says that something on
 the topic changed, and the page fetches its own fresh rows. A topic needs its capability
-(core.realtime.register_topic); unknown or forbidden topics are refused (403). The stream
+(core.realtime.register_topic, register_topic_prefix for per-object topics such as
+"chat.<id>"); unknown or forbidden topics are refused (403). The stream
 ends after STREAM_SECONDS and the browser reconnects by itself, so no connection lives for
 ever; a comment line every HEARTBEAT seconds keeps proxies from closing it and lets a
 WSGI server notice a browser that went away.
+
+`event_stream(request, topics)` is the response itself, for other streams that check their
+own access first (the shop's chat stream checks that the conversation is the visitor's).
 """
 
 import json
@@ -16,7 +20,7 @@ from django.db import connections
 from django.http import JsonResponse, StreamingHttpResponse
 
 from shopops.core.access import LOGIN, access, user_can
-from shopops.core.realtime import TOPICS, broker
+from shopops.core.realtime import broker, topic_capability
 
 HEARTBEAT = 15.0
 STREAM_SECONDS = 300.0
@@ -61,9 +65,16 @@ def live(request):
         return JsonResponse({"code": "no_topics", "message": "请指定订阅主题。",
                              "message_en": "Name the topics to follow."}, status=400)
     for topic in topics:
-        if topic not in TOPICS or not user_can(request.user, TOPICS[topic]):
+        capability = topic_capability(topic)
+        if capability is None or not user_can(request.user, capability):
             return JsonResponse({"code": "topic_forbidden", "message": f"无权订阅：{topic}",
                                  "message_en": f"Not allowed to follow: {topic}"}, status=403)
+    return event_stream(request, topics)
+
+
+def event_stream(request, topics) -> StreamingHttpResponse:
+    """The server-sent events of `topics`, async under ASGI (uvicorn), sync under WSGI.
+    The caller has checked that this request may follow them."""
     # Subscribed when the stream starts: a response never read leaves nothing behind.
     stream = (_async_stream if isinstance(request, ASGIRequest) else _sync_stream)(
         topics, broker())

@@ -3,6 +3,7 @@ inspection, follow-up visits, bad-customer reports and product reviews."""
 
 from .conversations import (  # noqa: F401
     Conversation,
+    ConversationImport,
     HandoverItem,
     Message,
     QuickReply,

@@ -59,6 +59,11 @@ class Conversation(models.Model):
     closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="结束人", null=True,
                                   blank=True, on_delete=models.SET_NULL, related_name="+")
     summary = models.TextField("处理结果/客户反馈", blank=True)
+    # chat: who spoke last (the queue shows conversations waiting for the agent's answer)
+    # and an off-hours message (留言) with the contact the visitor left for a call back.
+    last_sender = models.CharField("最后发言方", max_length=10, blank=True)
+    left_message = models.BooleanField("离线留言", default=False)
+    contact = models.CharField("联系方式", max_length=60, blank=True)
     # Logged by hand (phone, platform) or imported: who entered it, and the platform's own
     # id so that an import never doubles a conversation.
     logged_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="录入人", null=True,
@@ -73,7 +78,9 @@ class Conversation(models.Model):
         constraints = [models.UniqueConstraint(fields=["source", "external_id"],
                                                name="conversation_external_unique")]
         indexes = [models.Index(fields=["state", "agent"], name="conv_state_agent_idx"),
-                   models.Index(fields=["agent", "started_at"], name="conv_agent_started_idx")]
+                   models.Index(fields=["agent", "started_at"], name="conv_agent_started_idx"),
+                   # chat: the waiting queue, oldest first
+                   models.Index(fields=["state", "started_at"], name="conv_state_started_idx")]
 
     def __str__(self):
         return self.number
@@ -183,6 +190,7 @@ class HandoverItem(models.Model):
     conversation = models.ForeignKey(Conversation, verbose_name="会话",
                                      on_delete=models.PROTECT, related_name="handover_items")
     proposed_solution = models.TextField("建议处理方案")
+    note = models.TextField("备注", blank=True)
 
     class Meta:
         verbose_name = "交接事项"
@@ -191,3 +199,34 @@ class HandoverItem(models.Model):
 
     def __str__(self):
         return f"{self.conversation}: {self.proposed_solution[:30]}"
+
+
+class ConversationImport(models.Model):
+    """A platform chat export (旺旺, 京东咚咚) uploaded for import: the preview with every bad
+    row, applied all or nothing (service.actions.chat_log)."""
+
+    class State(models.TextChoices):
+        PREVIEW = "preview", _("待确认")
+        APPLIED = "applied", _("已导入")
+
+    source = models.CharField("来源", max_length=10, choices=Conversation.Source.choices)
+    original_name = models.CharField("文件名", max_length=200, blank=True)
+    state = models.CharField("状态", max_length=10, choices=State.choices,
+                             default=State.PREVIEW)
+    # [{"external_id", "rows": [..], "customer": {...}, "messages": [...], ...}]
+    plan = models.JSONField("导入计划", default=list, blank=True)
+    # [{"row": 3, "external_id": "…", "message": "…", "message_en": "…"}]
+    problems = models.JSONField("问题行", default=list, blank=True)
+    counts = models.JSONField("统计", default=dict, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", null=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField("上传时间", default=timezone.now)
+    applied_at = models.DateTimeField("导入时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "会话导入"
+        verbose_name_plural = "会话导入"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_source_display()} {self.original_name}"
