@@ -8,3 +8,6 @@ class ServiceConfig(AppConfig):
 
     def ready(self):
         from . import capabilities, navdefs, settings_defs  # noqa: F401
+
+        # crm / quality
+        from . import jobs_quality, labels_crm  # noqa: F401
