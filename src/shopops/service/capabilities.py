@@ -54,3 +54,10 @@ register_role_defaults({
     "returns_receiver": ["service.reveal_pii"],
     "warehouse_supervisor": ["service.reveal_pii"],
 })
+
+# crm / quality: exporting customer lists is its own, audited permission (ROLE-4), like
+# catalog.export; the consultation and deal logs export with service.view_reports.
+capability("service.export_customers", "导出客户数据（留痕）/ export customer data (audited)",
+           group=G)
+register_role_defaults({"cs_supervisor": ["service.export_customers"],
+                        "manager": ["service.export_customers"]})

@@ -82,6 +82,10 @@ class Evaluation:
     def score(self) -> int:
         return max(0, FULL_SCORE - sum(f["deduction"] for f in self.findings))
 
+    @property
+    def rule_codes(self) -> str:
+        return f" {' '.join(f['rule'] for f in self.findings)} " if self.findings else ""
+
 
 def _has(text, words) -> bool:
     return any(w and w in text for w in words)

@@ -30,7 +30,8 @@ def record_check(*, conversation, rescore=False) -> QualityCheck:
         return existing
     result = evaluate(conversation, _messages(conversation))
     values = {"agent_id": conversation.agent_id, "score": result.score,
-              "findings": result.findings, "first_response_seconds": result.first_response_seconds,
+              "findings": result.findings, "rule_codes": result.rule_codes,
+              "first_response_seconds": result.first_response_seconds,
               "computed_at": timezone.now(),
               "closed_at": conversation.closed_at or conversation.last_message_at}
     try:

@@ -20,6 +20,9 @@ class QualityCheck(models.Model):
     # [{"rule": "no_greeting", "label": "没有开始语", "deduction": 10,
     #   "detail": "…", "message_ids": [12, 13]}]
     findings = models.JSONField("问题", default=list, blank=True)
+    # The findings' rule codes, space-separated and space-framed (" no_greeting unanswered "),
+    # so lists filter by rule with one portable LIKE on SQLite and PostgreSQL alike.
+    rule_codes = models.CharField("问题类型", max_length=200, blank=True)
     first_response_seconds = models.PositiveIntegerField("首次响应（秒）", null=True,
                                                          blank=True)
     computed_at = models.DateTimeField("评分时间", default=timezone.now)
