@@ -14,6 +14,9 @@ from shopops.core import registry
 #                      who "客户" / "客服" / "系统", seconds from the start (default today 10:00)
 #   make_customer(**fields)  a customer record (陈静 13800138000 by default)
 #   set_setting(key, value)  override a setting for this test
+#   make_order(customer=None, **kw)  a paid Tmall order of the silk dress (¥199), linked to
+#                      `customer` when given (name/phone from the customer)
+#   make_review(order, rating, body, **kw)  a review of the order's first line
 
 _conv_numbers = itertools.count(1)
 WHO = {"客户": "customer", "客服": "agent", "系统": "system"}
@@ -88,6 +91,53 @@ def make_customer(db):
         customer = Customer.objects.create(**fields)
         customer.tags.set(tags)
         return customer
+
+    return make
+@pytest.fixture
+def shop(db):
+    """A warehouse with 100 silk dresses and the Tmall channel."""
+    from shopops.inventory import ledger
+    from tests.factories import channel, make_sku, make_warehouse
+
+    warehouse = make_warehouse(code="hz-main", name="杭州主仓")
+    dress = make_sku(code="P-DRESS", title="真丝印花连衣裙", skus=[{"颜色": "藏青"}],
+                     price_fen=19900)
+    ledger.receive(actor=None, sku=dress, warehouse=warehouse, quantity=100,
+                   reference="test:setup")
+    return {"warehouse": warehouse, "dress": dress, "tmall": channel("tmall")}
+
+
+@pytest.fixture
+def make_order(shop):
+    from shopops.orders.actions import create_order
+    from shopops.orders.models import Order
+
+    def make(customer=None, *, quantity=1, **kw):
+        values = {"customer_name": customer.name if customer else "陈静",
+                  "customer_phone": customer.phone if customer else "13800138000",
+                  "province": "浙江省", "city": "杭州市", "district": "西湖区",
+                  "address_detail": "文三路 90 号 3 幢 501", "paid": True}
+        values.update(kw)
+        order = create_order(actor=None, channel=shop["tmall"], warehouse=shop["warehouse"],
+                             lines=[{"sku": shop["dress"], "quantity": quantity}], **values)
+        if customer is not None:
+            Order.objects.filter(pk=order.pk).update(customer=customer)
+            order.refresh_from_db()
+        return order
+
+    return make
+
+
+@pytest.fixture
+def make_review(db):
+    from shopops.service.models import Review
+
+    def make(order, rating, body, **kw):
+        line = order.lines.select_related("sku").first()
+        kw.setdefault("is_bad", rating <= 2)
+        return Review.objects.create(order=order, line=line, product=line.sku.product,
+                                     sku=line.sku, customer=order.customer, rating=rating,
+                                     body=body, **kw)
 
     return make
 # end crm / quality -----------------------------------------------------------------------

@@ -87,7 +87,7 @@ def update_customer(*, actor, customer, **fields) -> Customer:
     logged = {k: (["***", "***"] if k in private else v) for k, v in changes.items()}
     record_for(actor, "customer.updated", customer,
             f"修改客户档案 {label(customer)}：" + "、".join(
-                str(Customer._meta.get_field(k).verbose_name) for k in changes),
+                str(Customer._meta.get_field(k).verbose_name) for k in EDITABLE if k in changes),
             changes=logged)
     return customer
 
