@@ -21,7 +21,7 @@ def _deadlines(reviews) -> dict:
     """{review id: its CS-6 deadline} for the reviews of one page (one query)."""
     ids = [str(r.pk) for r in reviews]
     rows = Deadline.objects.filter(subject_type="service.review", subject_id__in=ids,
-                                   rule=actions.RULE).order_by("due_at")
+                                   rule=actions.RULE).select_related("owner").order_by("due_at")
     return {int(d.subject_id): d for d in rows}
 
 
