@@ -30,9 +30,13 @@ def percent(value):
     return f"{value * 100:.1f}%"
 
 
+BAR_FLOOR = 50  # the trend bars' axis starts here: averages live between 70 and 100
+
+
 @register.filter
 def bar_height(score):
-    """A score 0–100 as a CSS height (a thin sliver for 0 so the bar stays visible)."""
+    """An average score as a CSS height on a 50–100 axis (a sliver at or below 50)."""
     if score is None:
         return "0%"
-    return f"{max(float(score), 2):.0f}%"
+    share = (float(score) - BAR_FLOOR) / (100 - BAR_FLOOR) * 100
+    return f"{min(100, max(share, 3)):.0f}%"
