@@ -7,7 +7,5 @@ class ServiceConfig(AppConfig):
     verbose_name = "客户服务"
 
     def ready(self):
-        from . import capabilities, navdefs, settings_defs  # noqa: F401
-
         # crm / quality
-        from . import jobs_quality, labels_crm  # noqa: F401
+        from . import capabilities, jobs_quality, labels_crm, navdefs, settings_defs  # noqa: F401  # noqa: F401

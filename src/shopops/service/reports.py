@@ -30,9 +30,9 @@ from django.db.models import Exists, OuterRef
 from shopops.core.registry import setting
 
 from .models import Conversation, Message
+from .quality import SLOW_FIRST_RESPONSE
 from .queries_customers import purchases
 from .queries_quality import bounds, per_agent
-from .quality import SLOW_FIRST_RESPONSE
 
 # Long conversations: how far past a range's end a consultation may still be running.
 _SLACK = timedelta(days=1)

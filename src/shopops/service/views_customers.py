@@ -4,7 +4,7 @@ conversations with their quality results, after-sales, reviews, follow-ups, bad-
 reports) and the tags."""
 
 from django.core.paginator import Paginator
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path

@@ -10,8 +10,8 @@ from shopops.core.access import require, user_can
 from shopops.core.errors import ConflictError, UserError
 from shopops.core.events import diff, record
 
-from ..models import Customer, CustomerTag, Segment
 from ..exports import xlsx
+from ..models import Customer, CustomerTag, Segment
 from ..privacy import mask_name, mask_phone
 from ..queries_customers import apply_rules, with_figures
 
