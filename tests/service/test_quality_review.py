@@ -152,3 +152,26 @@ def test_cs3_quality_pages_have_bounded_queries(talk, wuqian, zhengli, zhoumin, 
 
 
 CLOSING_OK = "好的，非常感谢您对五步商城的关注与支持，再见！"
+
+
+def test_cs3_rescore_after_a_settings_change_but_never_a_reviewed_result(
+        talk, wuqian, zhengli, zhoumin, client_for, set_setting):
+    auto = inspect_conversation(talk(wuqian, dress_sale(closing=None)))
+    reviewed = review_check(actor=zhoumin, check=inspect_conversation(
+        talk(zhengli, dress_sale(closing=None))), final_score=90)
+    set_setting("service.qi_deduct_no_closing", 5)
+    client = client_for(zhoumin)
+    client.post(f"/service/quality/{auto.pk}/rescore/")
+    client.post(f"/service/quality/{reviewed.pk}/rescore/")
+    auto.refresh_from_db()
+    reviewed.refresh_from_db()
+    assert auto.score == 95 and reviewed.score == 90
+    event = Event.objects.get(verb="quality.rescored")
+    assert event.actor == zhoumin and "90 → 95 分" in event.summary
+
+
+def test_cs3_the_supervisor_can_run_the_sweep_now(talk, wuqian, zhoumin, client_for):
+    talk(wuqian, dress_sale())
+    response = client_for(zhoumin).post("/service/quality/sweep/", follow=True)
+    assert "已质检 1 个已结束的会话。" in response.content.decode()
+    assert QualityCheck.objects.count() == 1

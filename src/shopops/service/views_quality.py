@@ -2,6 +2,7 @@
 the supervisor's review, the agents' averages and weekly trends. An agent sees their own
 results; whoever may review (the CS supervisor, the manager) sees everybody's."""
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
@@ -119,8 +120,7 @@ def quality_rescore(request, pk):
 @require_POST
 @access("service.review_quality")
 def quality_sweep(request):
-    scored = sweep()
-    run(request, lambda: scored, _("已质检 {n} 个已结束的会话。").format(n=scored))
+    messages.success(request, _("已质检 {n} 个已结束的会话。").format(n=sweep()))
     return redirect("service:quality_list")
 
 

@@ -11,14 +11,13 @@ from shopops.core.events import diff, record
 from shopops.core.numbering import next_number
 
 from ..models import Customer, CustomerAddress, CustomerTag
-from ..privacy import mask_name
 
 EDITABLE = ("name", "phone", "email", "nick", "gender", "birthday", "source", "note")
 
 
 def label(customer) -> str:
-    """How events name a customer: masked name and number."""
-    return f"{mask_name(customer.name)}（{customer.number}）"
+    """How events name a customer: masked name and number (as Customer.__str__)."""
+    return str(customer)
 
 
 def record_for(actor, verb, customer, summary, **more):

@@ -19,9 +19,10 @@ def _messages(conversation):
     return list(cached) if cached is not None else list(conversation.messages.order_by("at", "pk"))
 
 
-def record_check(*, conversation, rescore=False) -> QualityCheck:
-    """Score a closed conversation (the system acts: no actor). One check per conversation:
-    a second call returns the first check; two sweeps at once cannot both create one."""
+def record_check(*, conversation, rescore=False, actor=None) -> QualityCheck:
+    """Score a closed conversation (the sweep: the system, actor None; a supervisor asking
+    for a rescore). One check per conversation: a second call returns the first check; two
+    sweeps at once cannot both create one."""
     if conversation.state != Conversation.State.CLOSED:
         raise ConflictError("conversation_open", "会话尚未结束，结束后才会质检。",
                             "The conversation is still open; it is scored once closed.")
@@ -47,7 +48,7 @@ def record_check(*, conversation, rescore=False) -> QualityCheck:
                 check = QualityCheck.objects.get(pk=existing.pk)
                 verb, summary = ("quality.rescored",
                                  f"重新质检 {conversation.number}：{existing.score} → {result.score} 分")
-            record(actor=None, verb=verb, obj=check, summary=summary,
+            record(actor=actor, verb=verb, obj=check, summary=summary,
                    data={"conversation": conversation.pk, "score": result.score,
                          "rules": [f["rule"] for f in result.findings]})
     except IntegrityError:  # another sweep scored it a moment ago
@@ -109,4 +110,4 @@ def rescore(*, actor, check) -> QualityCheck:
     if check.state != QualityCheck.State.AUTO:
         raise ConflictError("already_reviewed", "已复核的质检结果不再自动重评。",
                             "A reviewed result is not rescored.")
-    return record_check(conversation=check.conversation, rescore=True)
+    return record_check(conversation=check.conversation, rescore=True, actor=actor)
