@@ -153,8 +153,8 @@ def test_cs1_close_records_who_when_and_result(active_chat, team):
     assert conversation.messages.last().body == "客服已结束本次会话，感谢您的咨询。"
 
 
-def test_cs1_customer_ends_conversation(waiting_chat, make_customer):
-    customer = make_customer()
+def test_cs1_customer_ends_conversation(waiting_chat, chat_customer):
+    customer = chat_customer()
     conversation = waiting_chat(customer=customer)
     chat.close_conversation(actor=customer_actor(customer), conversation=conversation)
     conversation.refresh_from_db()
@@ -162,7 +162,7 @@ def test_cs1_customer_ends_conversation(waiting_chat, make_customer):
     assert conversation.closed_at is not None
     event = Event.objects.get(verb="chat.closed", object_id=str(conversation.pk))
     assert event.data["by_customer"] is True and event.summary == f"顾客 结束会话 {conversation.number}"
-    other = make_customer(name="王芳")
+    other = chat_customer(name="王芳")
     with pytest.raises(UserError):
         chat.close_conversation(actor=customer_actor(other), conversation=conversation)
 
@@ -217,9 +217,9 @@ def test_cs1_supervisor_assigns_a_waiting_conversation(waiting_chat, team):
     assert (conversation.state, conversation.agent) == ("active", team["zheng"])
 
 
-def test_cs1_stage_follows_the_order_page_and_the_agent(chat_open, make_customer,
+def test_cs1_stage_follows_the_order_page_and_the_agent(chat_open, chat_customer,
                                                         customer_order, team):
-    customer = make_customer()
+    customer = chat_customer()
     shipped = customer_order(customer, state="shipped")
     conversation = chat.start_conversation(actor=customer_actor(customer), body="快递到哪了？",
                                            order=shipped)
@@ -231,7 +231,7 @@ def test_cs1_stage_follows_the_order_page_and_the_agent(chat_open, make_customer
     assert (conversation.stage, conversation.order) == ("insale", paid)
     chat.close_conversation(actor=customer_actor(customer), conversation=conversation)
     # Somebody else's order on the page is not taken.
-    other = customer_order(make_customer(name="王芳"), state="paid")
+    other = customer_order(chat_customer(name="王芳"), state="paid")
     conversation = chat.start_conversation(actor=customer_actor(customer), body="在吗",
                                            order=other)
     assert (conversation.stage, conversation.order) == ("presale", None)
@@ -243,16 +243,16 @@ def test_cs1_stage_follows_the_order_page_and_the_agent(chat_open, make_customer
         "stage": ["presale", "aftersale"]}
 
 
-def test_cs1_agent_links_the_order_and_learns_the_customer(waiting_chat, make_customer,
+def test_cs1_agent_links_the_order_and_learns_the_customer(waiting_chat, chat_customer,
                                                             customer_order, team):
-    customer = make_customer()
+    customer = chat_customer()
     order = customer_order(customer, state="paid")
     conversation = waiting_chat()  # an anonymous visitor
     chat.take_conversation(actor=team["wu"], conversation=conversation)
     chat.link_order(actor=team["wu"], conversation=conversation, order=order)
     conversation.refresh_from_db()
     assert (conversation.order, conversation.customer) == (order, customer)
-    other = customer_order(make_customer(name="王芳"), state="paid")
+    other = customer_order(chat_customer(name="王芳"), state="paid")
     with pytest.raises(UserError) as exc:
         chat.link_order(actor=team["wu"], conversation=conversation, order=other)
     assert exc.value.message == f"订单 {other.number} 不是该客户的订单。"

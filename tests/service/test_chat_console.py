@@ -22,10 +22,10 @@ def _console(client, conversation=None):
 
 
 def test_cs1_console_lists_waiting_oldest_first_and_my_conversations(
-        client_for, team, waiting_chat, active_chat, make_customer):
+        client_for, team, waiting_chat, active_chat, chat_customer):
     first = waiting_chat(body="第一个问题")
     second = waiting_chat(body="第二个问题")
-    mine = active_chat(agent=team["wu"], customer=make_customer(name="林小美"),
+    mine = active_chat(agent=team["wu"], customer=chat_customer(name="林小美"),
                        body="我的订单到哪了")
     page = _console(client_for(team["wu"]))
     assert page.index(f'data-testid="waiting-{first.pk}"') < page.index(
@@ -37,8 +37,8 @@ def test_cs1_console_lists_waiting_oldest_first_and_my_conversations(
 
 
 def test_cs2_console_conversation_with_customer_orders_scripts_and_quick_replies(
-        client_for, team, active_chat, make_customer, customer_order):
-    customer = make_customer(name="林小美", phone="13800138000", flag="confirmed")
+        client_for, team, active_chat, chat_customer, customer_order):
+    customer = chat_customer(name="林小美", phone="13800138000", flag="confirmed")
     order = customer_order(customer, state="paid")
     earlier = active_chat(agent=team["zheng"], customer=customer, body="上次的问题")
     chat.close_conversation(actor=team["zheng"], conversation=earlier, summary="已解决尺码问题")
@@ -122,15 +122,15 @@ def test_cs1_transfer_and_close_from_the_console(client_for, team, active_chat):
 
 
 def test_cs1_console_query_count_stays_flat(client_for, team, waiting_chat, active_chat,
-                                            make_customer, customer_order,
+                                            chat_customer, customer_order,
                                             django_assert_max_num_queries):
-    customer = make_customer()
+    customer = chat_customer()
     conversation = active_chat(agent=team["wu"], customer=customer)
 
     def fill(n):
         for _ in range(n):
-            waiting_chat(customer=make_customer())
-            active_chat(agent=team["wu"], customer=make_customer())
+            waiting_chat(customer=chat_customer())
+            active_chat(agent=team["wu"], customer=chat_customer())
             customer_order(customer)
             chat.post_customer_message(actor=customer_actor(customer),
                                        conversation=conversation, body="还有一个问题")

@@ -12,9 +12,9 @@ from shopops.service.models import ShiftHandover
 
 
 def test_cs8_handover_passes_open_conversations_with_the_proposed_solution(
-        team, active_chat, make_customer):
+        team, active_chat, chat_customer):
     wu, zheng = team["wu"], team["zheng"]
-    exchange = active_chat(agent=wu, customer=make_customer(name="林小美"), body="想换大一码")
+    exchange = active_chat(agent=wu, customer=chat_customer(name="林小美"), body="想换大一码")
     late = active_chat(agent=wu, body="明天能到吗")
     handover = hand_over(actor=wu, to_agent=zheng, note="晚班交接", items=[
         {"conversation": exchange, "proposed_solution": "已登记换货，等仓库回复后告知发货时间",
@@ -87,9 +87,9 @@ def test_cs8_conversation_closed_before_acceptance_is_skipped(team, active_chat)
     assert conversation.agent == wu and conversation.state == "closed"
 
 
-def test_cs8_handover_pages(client_for, team, active_chat, make_customer, make_user):
+def test_cs8_handover_pages(client_for, team, active_chat, chat_customer, make_user):
     wu, zheng = team["wu"], team["zheng"]
-    conversation = active_chat(agent=wu, customer=make_customer(name="林小美"))
+    conversation = active_chat(agent=wu, customer=chat_customer(name="林小美"))
     page = client_for(wu).get(reverse("service:handover_new")).content.decode()
     assert conversation.number in page and "林*" in page
     response = client_for(wu).post(reverse("service:handover_new"), {

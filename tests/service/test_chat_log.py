@@ -145,8 +145,8 @@ def test_cs1_import_pages(client_for, team):
     assert "已导入 2 个会话。" in response.content.decode()
 
 
-def test_cs1_phone_call_logged_by_hand(team, make_customer, customer_order):
-    customer = make_customer(name="陈静", phone="13800138000")
+def test_cs1_phone_call_logged_by_hand(team, chat_customer, customer_order):
+    customer = chat_customer(name="陈静", phone="13800138000")
     order = customer_order(customer, state="shipped")
     at = timezone.localtime() - timedelta(hours=1)
     conversation = chat_log.log_conversation(
@@ -183,13 +183,13 @@ def test_cs1_log_page_creates_a_customer_for_a_new_caller(client_for, team):
 
 
 def test_cs1_conversation_list_filters_and_query_count(client_for, team, active_chat,
-                                                       waiting_chat, make_customer,
+                                                       waiting_chat, chat_customer,
                                                        django_assert_max_num_queries):
     def fill(n):
         for _ in range(n):
-            c = active_chat(agent=team["wu"], customer=make_customer())
+            c = active_chat(agent=team["wu"], customer=chat_customer())
             chat.close_conversation(actor=team["wu"], conversation=c, summary="已解答尺码问题")
-            waiting_chat(customer=make_customer())
+            waiting_chat(customer=chat_customer())
 
     fill(2)
     client = client_for(team["zhou"])
@@ -209,8 +209,8 @@ def test_cs1_conversation_list_filters_and_query_count(client_for, team, active_
 
 
 def test_cs1_conversation_page_shows_messages_history_and_masked_customer(
-        client_for, team, active_chat, make_customer):
-    conversation = active_chat(agent=team["wu"], customer=make_customer(name="林小美"))
+        client_for, team, active_chat, chat_customer):
+    conversation = active_chat(agent=team["wu"], customer=chat_customer(name="林小美"))
     chat.post_agent_message(actor=team["wu"], conversation=conversation, body="S码有货")
     chat.close_conversation(actor=team["wu"], conversation=conversation, summary="已下单")
     page = client_for(team["zhou"]).get(

@@ -94,8 +94,8 @@ def test_cs1_staff_stream_of_a_conversation_needs_the_chat_capability(client_for
 
 
 def test_cs1_visitor_signing_in_brings_the_conversation_to_their_record(
-        chat_open, shop_client, make_customer):
-    customer = make_customer(name="林小美")
+        chat_open, shop_client, chat_customer):
+    customer = chat_customer(name="林小美")
     client = shop_client()
     conversation, _ = _start(client)
     assert conversation.customer is None
@@ -117,8 +117,8 @@ def test_cs1_visitor_signing_in_brings_the_conversation_to_their_record(
 
 
 def test_cs1_signed_in_customer_starts_from_an_order_page(chat_open, shop_client,
-                                                          make_customer, customer_order):
-    customer = make_customer()
+                                                          chat_customer, customer_order):
+    customer = chat_customer()
     order = customer_order(customer, state="delivered")
     client = shop_client(customer)
     page = reverse("storefront:my_order", args=[order.pk])  # the shop's order page

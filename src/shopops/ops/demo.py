@@ -27,6 +27,7 @@ DOMAIN_DEMOS = [
     "shopops.staff.demo",
     "shopops.storefront.demo",
     "shopops.service.demo_chat",
+    "shopops.service.demo_crm",
 ]
 
 # username (= post code), 姓名, 工号, supervisor username, access level

@@ -1,7 +1,6 @@
 """ORD-8: the morning check of yesterday's orders with anomalies — refunds asked for, orders
-still unpaid, paid orders not shipped — listed for the responsible people each morning
-(customer-service and warehouse supervisors, the manager). Bad reviews join the list when
-the shop's reviews exist (issue 5)."""
+still unpaid, paid orders not shipped, orders that got a bad review — listed for the
+responsible people each morning (customer-service and warehouse supervisors, the manager)."""
 
 from datetime import time, timedelta
 
@@ -22,13 +21,13 @@ from .states import HoldReason, Intercept, State
 
 define("orders.daily_check_time", time(9, 0), type="time", unit="时:分",
        label="每日订单异常检查时间", group="订单 Orders",
-       description="每天这个时间把昨天的异常订单（退款、未付款、未发货）列给相关负责人（ORD-8）。"
+       description="每天这个时间把昨天的异常订单（退款、未付款、未发货、差评）列给相关负责人（ORD-8）。"
                    "When yesterday's anomalous orders are listed for the people responsible.")
 
 NOT_SHIPPED = [State.PAID, State.CONFIRMED, State.REVIEWED, State.PRINTED, State.PICKED,
                State.VERIFIED, State.PACKED, State.ON_HOLD, State.OUT_OF_STOCK]
 GROUPS = [("refund", gettext_noop("申请退款")), ("unpaid", gettext_noop("未付款")),
-          ("unshipped", gettext_noop("已付款未发货"))]
+          ("unshipped", gettext_noop("已付款未发货")), ("bad_review", gettext_noop("差评"))]
 
 
 def anomalies(day) -> dict[str, list[Order]]:
@@ -48,7 +47,21 @@ def anomalies(day) -> dict[str, list[Order]]:
             groups["unpaid"].append(order)
         elif order.paid_at and start <= order.paid_at < end:
             groups["unshipped"].append(order)
+    groups["bad_review"] = _bad_reviews(start, end)
     return groups
+
+
+def _bad_reviews(start, end) -> list[Order]:
+    """Orders with a bad review (CS-6) written on the day, each with its `day_bad_reviews`.
+    One query; the review's order is what the list shows."""
+    from shopops.service.models import Review
+
+    orders = {}
+    for review in (Review.objects.filter(is_bad=True, created_at__gte=start, created_at__lt=end)
+                   .select_related("order__channel", "product").order_by("created_at", "pk")):
+        order = orders.setdefault(review.order_id, review.order)
+        order.__dict__.setdefault("day_bad_reviews", []).append(review)
+    return list(orders.values())
 
 
 def send_daily_check(now=None):
@@ -62,7 +75,8 @@ def send_daily_check(now=None):
     link = f"{reverse('orders:daily_check')}?day={day:%Y-%m-%d}"
     people = users_with_roles(["cs_supervisor", "warehouse_supervisor", "manager"])
     notify(people, title=f"{day:%m-%d} 异常订单：{text}",
-           body="请逐单跟进：退款核实、催付或取消、未发货原因。", link=link, category="orders")
+           body="请逐单跟进：退款核实、催付或取消、未发货原因、差评联系客户。", link=link,
+           category="orders")
     record(actor=None, verb="orders.daily_check", object_type="orders.daily_check",
            object_id=f"{day:%Y-%m-%d}", summary=f"{day:%Y-%m-%d} 异常订单：{text}",
            data={"day": day, **counts, "notified": [p.pk for p in people]})

@@ -7,5 +7,12 @@ class ServiceConfig(AppConfig):
     verbose_name = "客户服务"
 
     def ready(self):
-        # chat: labels_chat
-        from . import capabilities, labels_chat, navdefs, settings_defs  # noqa: F401
+        # chat: labels_chat; crm / quality: jobs_quality, labels_crm
+        from . import (  # noqa: F401
+            capabilities,
+            jobs_quality,
+            labels_chat,
+            labels_crm,
+            navdefs,
+            settings_defs,
+        )

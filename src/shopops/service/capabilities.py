@@ -67,3 +67,9 @@ register_role_defaults({code: ["service.view_conversations"]
                         for code in _CS + ["manager", "general_manager"]})
 register_topic("chat", "service.chat")
 register_topic_prefix("chat.", "service.chat")
+# crm / quality: exporting customer lists is its own, audited permission (ROLE-4), like
+# catalog.export; the consultation and deal logs export with service.view_reports.
+capability("service.export_customers", "导出客户数据（留痕）/ export customer data (audited)",
+           group=G)
+register_role_defaults({"cs_supervisor": ["service.export_customers"],
+                        "manager": ["service.export_customers"]})

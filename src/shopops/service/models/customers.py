@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..privacy import mask_name
+
 
 class CustomerTag(models.Model):
     name = models.CharField("标签", max_length=30, unique=True)
@@ -59,7 +61,9 @@ class Customer(models.Model):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self):
-        return f"{self.name}（{self.number}）"
+        # Masked (ROLE-6): whatever prints a customer without the privacy tags — event
+        # log entries, the reveal log, a select box — shows 陈*（KH…）, never the full name.
+        return f"{mask_name(self.name)}（{self.number}）"
 
     def get_absolute_url(self):
         return reverse("service:customer_detail", args=[self.pk])
@@ -147,6 +151,7 @@ class FollowUp(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="安排人", null=True,
                                    on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField("安排时间", default=timezone.now)
+    cancel_reason = models.CharField("取消原因", max_length=200, blank=True)
 
     class Meta:
         verbose_name = "回访"
@@ -154,7 +159,7 @@ class FollowUp(models.Model):
         ordering = ["due_at", "pk"]
 
     def __str__(self):
-        return f"{self.customer.name} {self.purpose}"
+        return f"{self.customer} {self.purpose}"
 
 
 class BadCustomerReport(models.Model):
@@ -191,7 +196,7 @@ class BadCustomerReport(models.Model):
         ordering = ["-proposed_at", "-pk"]
 
     def __str__(self):
-        return f"{self.customer.name}：{self.reason}"
+        return f"{self.customer}：{self.reason}"
 
 
 class PiiReveal(models.Model):

@@ -33,6 +33,10 @@ class Review(models.Model):
     replied_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="回复人", null=True,
                                    blank=True, on_delete=models.SET_NULL, related_name="+")
     replied_at = models.DateTimeField("回复时间", null=True, blank=True)
+    hidden_reason = models.CharField("隐藏原因", max_length=200, blank=True)
+    hidden_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="隐藏人", null=True,
+                                  blank=True, on_delete=models.SET_NULL, related_name="+")
+    hidden_at = models.DateTimeField("隐藏时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "商品评价"
