@@ -1,0 +1,24 @@
+"""{% load aftersales %}: the after-sales panel other pages include.
+
+    {% order_after_sales order %}   on the staff order page: the order's requests and a
+                                    link to register one (one query)
+"""
+
+from django import template
+
+from shopops.core.access import user_can
+
+register = template.Library()
+
+
+@register.inclusion_tag("aftersales/_order_requests.html", takes_context=True)
+def order_after_sales(context, order):
+    from ..models import AfterSale
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    rows = list(AfterSale.objects.filter(order=order).order_by("-created_at", "-pk")) \
+        if user_can(user, "aftersales.view") else []
+    return {"order": order, "order_after_sales": rows, "request": request,
+            "visible": user_can(user, "aftersales.view"),
+            "perms_aftersales_handle": user_can(user, "aftersales.handle")}
