@@ -30,7 +30,14 @@ from shopops.inventory import ledger
 from shopops.orders.actions import create_order
 from shopops.orders.models import Order
 from shopops.service.models import Customer
-from tests.factories import channel, make_brand, make_location, make_sku, make_supplier, make_warehouse
+from tests.factories import (
+    channel,
+    make_brand,
+    make_location,
+    make_sku,
+    make_supplier,
+    make_warehouse,
+)
 
 _n = itertools.count(1)
 ADDRESS = {"customer_name": "陈静", "customer_phone": "13800138000", "province": "浙江省",

@@ -35,6 +35,7 @@ from ..rules import evaluate, match_parcel, normalise_waybill
 from ..states import ALLOWED, AWAITING_RETURN, MACHINE
 from . import deadlines
 from .handling import check_staff
+from .photos import check_photos, store_photos
 
 D = ReturnParcel.Decision
 FAULT_SCORING = {
@@ -59,8 +60,6 @@ def register_parcel(*, actor, waybill_no, courier=None, sender_name="", sender_p
                     packaging_note="", decision="", note="", photos=()) -> ReturnParcel:
     """Register one incoming parcel and decide it. `decision` is the receiver's (签收 or
     拒收); when it differs from the rule's suggestion a reason is required."""
-    from .photos import check_photos, store_photos
-
     check_staff(actor, "aftersales.receive")
     waybill_no = normalise_waybill(waybill_no)
     if len(waybill_no) < 6 or not waybill_no.isalnum():
@@ -120,7 +119,7 @@ def register_parcel(*, actor, waybill_no, courier=None, sender_name="", sender_p
            data={**who, "rule": rule.code, "suggested": rule.decision, "overridden": overridden,
                  "note": note})
     if request is not None:
-        _on_request(actor, parcel, request, decision, note)
+        _on_request(actor, parcel, request, decision, note or zh(rule.label))
     _pass_on(actor, parcel, responsible_cs(request), _problem_text(parcel, rule, note))
     return parcel
 
@@ -145,7 +144,8 @@ def _problem_text(parcel, rule, note):
 
 def _on_request(actor, parcel, request, decision, note):
     """What the parcel means for its request (recorded on the request, so the customer
-    reads it): signed → received, the inspection's clock starts; refused → still waiting."""
+    reads it): signed → received, the inspection's clock starts; refused → still waiting.
+    `note`: the receiver's reason, else the rule's name."""
     request = AfterSale.objects.select_for_update().get(pk=request.pk)
     if decision == D.SIGNED and request.state in AWAITING_RETURN:
         before = transition(request, AfterSale.State.RECEIVED, ALLOWED, machine=MACHINE,
@@ -155,9 +155,8 @@ def _on_request(actor, parcel, request, decision, note):
                changes={"state": [before, request.state]}, data={"parcel": parcel.pk})
         deadlines.start(actor=actor, request=request, step="inspect", person=actor)
     elif decision == D.REFUSED:
-        reason = note or zh(parcel.get_decision_display())
         record(actor=actor, verb="aftersales.return_refused", obj=request,
-               summary=f"{request.number} 退回包裹 {parcel.waybill_no} 被拒收：{reason}。客服会与您联系",
+               summary=f"{request.number} 退回包裹 {parcel.waybill_no} 被拒收（{note}），客服会与您联系",
                data={"parcel": parcel.pk})
 
 
