@@ -96,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "shopops.core.context.shell",
+                "shopops.storefront.context.shop",
             ],
         },
     },

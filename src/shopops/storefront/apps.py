@@ -7,4 +7,4 @@ class StorefrontConfig(AppConfig):
     verbose_name = "官网商城"
 
     def ready(self):
-        pass
+        from . import labels, navdefs, payments, settings_defs  # noqa: F401

@@ -4,7 +4,11 @@ shop account's id under its own key, so a customer is never `request.user`.
     customer = current_customer(request)        # service.Customer or None
     @customer_required                          # a shop page for signed-in customers
     actor = shop_actor(request)                 # core.actors.CustomerActor for actions
-    key = visitor_key(request)                  # an anonymous visitor's stable key (chat)
+    key = visitor_key(request)                  # an anonymous visitor's stable key (chat, cart)
+    cart = current_cart(request, create=True)   # the customer's or the visitor's cart
+
+Signing in merges the visitor's cart into the customer's; the visitor key stays in the
+session, so a chat started before signing in carries on.
 """
 
 import secrets
@@ -45,17 +49,26 @@ def shop_actor(request):
 
 
 def sign_in(request, account):
+    from .actions.cart import merge_visitor_cart
+
     # A new session key on sign-in (session fixation), keeping the visitor's cart and chat.
     request.session.cycle_key()
     request.session[SESSION_KEY] = account.pk
     request._shop_account = account
+    request.__dict__.pop("_shop_cart", None)
     type(account).objects.filter(pk=account.pk).update(last_login_at=timezone.now(),
                                                        failed_logins=0, locked_until=None)
+    key = request.session.get(VISITOR_KEY)
+    if key:
+        merge_visitor_cart(customer=account.customer, visitor_key=key)
 
 
 def sign_out(request):
     request.session.pop(SESSION_KEY, None)
+    # A new visitor after signing out: the cart stays with the account, not the browser.
+    request.session.pop(VISITOR_KEY, None)
     request._shop_account = None
+    request.__dict__.pop("_shop_cart", None)
 
 
 def visitor_key(request) -> str:
@@ -65,6 +78,26 @@ def visitor_key(request) -> str:
         key = secrets.token_urlsafe(24)
         request.session[VISITOR_KEY] = key
     return key
+
+
+def current_cart(request, create=False):
+    """The signed-in customer's cart, else this visitor's; None when there is none yet
+    (unless `create`). A visitor gets a key only once they put something in a cart."""
+    from .actions.cart import cart_for, find_cart
+
+    cart = request.__dict__.get("_shop_cart")
+    if cart is not None:
+        return cart
+    customer = current_customer(request)
+    if customer is not None:
+        cart = cart_for(customer=customer) if create else find_cart(customer=customer)
+    elif create:
+        cart = cart_for(visitor_key=visitor_key(request))
+    else:
+        cart = find_cart(visitor_key=request.session.get(VISITOR_KEY))
+    if cart is not None:
+        request._shop_cart = cart
+    return cart
 
 
 def customer_required(view):

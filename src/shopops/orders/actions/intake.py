@@ -61,9 +61,10 @@ def create_order(*, actor, channel, lines, customer_name, customer_phone, provin
                  buyer_nick="", buyer_message="", seller_remark="", invoice_title="",
                  gift_card_text="", delivery_time="", courier="", shipping_fen=0,
                  discount_fen=0, paid=False, paid_at=None, paid_fen=None,
-                 created_at=None) -> Order:
+                 created_at=None, customer=None) -> Order:
     """lines: [{"sku": Sku, "quantity": int, "unit_price_fen": int|None, "title": str|None}].
-    paid=True (or paid_at) creates the order already paid (platform orders usually are)."""
+    paid=True (or paid_at) creates the order already paid (platform orders usually are).
+    customer: the buyer's record (service.Customer) when known (every shop order)."""
     require_cap(actor, "orders.create")
     platform_order_no = (platform_order_no or "").strip() or None
     values = {"customer_name": customer_name.strip(), "customer_phone": customer_phone.strip(),
@@ -85,6 +86,7 @@ def create_order(*, actor, channel, lines, customer_name, customer_phone, provin
     is_paid = bool(paid or paid_at)
     order = Order(
         number=next_number("DD"), channel=channel, platform_order_no=platform_order_no,
+        customer=customer,
         state=State.PAID if is_paid else State.PENDING_PAYMENT,
         warehouse=warehouse or default_warehouse(), buyer_nick=buyer_nick.strip(),
         district=district.strip(), buyer_message=buyer_message.strip(),
