@@ -165,7 +165,7 @@ PUBLIC_PAGES = {
     # itself refuses unlisted products' files and documents to anonymous visitors).
     "catalog:media_file", "catalog:media_thumb",
 }
-PUBLIC_NAMESPACES = {"storefront"}
+PUBLIC_NAMESPACES = {"storefront", "shop_aftersales"}  # shop_aftersales: AS-1 requests
 
 
 def test_role1_public_pages_are_a_deliberate_list():

@@ -21,6 +21,7 @@ from shopops.core.errors import PermissionDeniedError, UserError
 from shopops.core.events import record
 from shopops.core.money import format_fen
 from shopops.core.states import transition
+from shopops.storefront.payments import refund_payment
 
 from ..models import AfterSale, Refund
 from ..queries import refund_cap_fen
@@ -50,11 +51,10 @@ def _check_staff(actor):
 def _move_money(*, actor, request, order, amount_fen, method, reference, note) -> str:
     """Move the money; returns the payment reference to keep on the record."""
     if method == M.ORIGINAL:
-        from shopops.storefront.payments import refund_payment
-
-        result = refund_payment(actor=actor, order=order, amount_fen=amount_fen,
-                                reason=f"售后单 {request.number}" + (f"：{note}" if note else ""))
-        return str(getattr(result, "reference", "") or reference or "")
+        done = refund_payment(actor=actor, order=order, amount_fen=amount_fen,
+                              reason=f"售后单 {request.number}" + (f"：{note}" if note else ""))
+        return "，".join(r.number + (f"/{r.provider_ref}" if r.provider_ref else "")
+                        for r in done)[:80]
     if method == M.PLATFORM and not reference:
         raise UserError("refund_reference_required", "请填写平台退款单号（在平台后台退款后获得）。",
                         "Enter the platform's refund number.")

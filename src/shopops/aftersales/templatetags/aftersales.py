@@ -22,3 +22,19 @@ def order_after_sales(context, order):
     return {"order": order, "order_after_sales": rows, "request": request,
             "visible": user_can(user, "aftersales.view"),
             "perms_aftersales_handle": user_can(user, "aftersales.handle")}
+
+
+@register.inclusion_tag("aftersales/shop/_order_panel_body.html")
+def shop_order_after_sales(order):
+    """The shop's order page: the customer's requests on this order and the 申请售后
+    button when the order allows one and something is left to claim (two queries)."""
+    from ..models import AfterSale
+    from ..queries import remaining_quantities
+    from ..states import options
+
+    rows = list(AfterSale.objects.filter(order=order).order_by("-created_at", "-pk"))
+    allowed = options(order)
+    left = any(remaining_quantities(order).values()) if allowed["kinds"] else False
+    return {"order": order, "rows": rows, "can_request": bool(allowed["kinds"]) and left,
+            "why": allowed["why"] if not allowed["kinds"] else "",
+            "until": max(allowed["until"].values()) if allowed["until"] else None}
