@@ -184,3 +184,48 @@ def _comment_segments(size):
 @pytest.fixture
 def photo():
     return jpeg
+
+
+SHOP_PASSWORD = "Shop2026pass"
+
+
+@pytest.fixture
+def shop_account(db, b2c):
+    """A registered shop customer (陈静, 13800138000)."""
+    from shopops.storefront.actions.accounts import register_customer
+
+    return register_customer(mobile="13800138000", name="陈静", password=SHOP_PASSWORD,
+                             channel=b2c)
+
+
+@pytest.fixture
+def shop_client(db):
+    """shop_client(account) → a test client signed in to the shop as that account."""
+    from django.test import Client
+
+    from shopops.storefront.auth import SESSION_KEY
+
+    def make(account):
+        client = Client()
+        session = client.session
+        session[SESSION_KEY] = account.pk
+        session.save()
+        return client
+
+    return make
+
+
+@pytest.fixture
+def paid_in_shop(make_order, b2c):
+    """paid_in_shop(customer) → a B2C order of theirs paid through the sandbox provider."""
+    from shopops.storefront.payments import get_provider, receive_notification, start_payment
+
+    def make(customer, **kw):
+        order = make_order(chan=b2c, paid=False, who=customer, **kw)
+        payment, _url = start_payment(customer=customer, order=order, provider_code="sandbox")
+        receive_notification(provider_code="sandbox",
+                             data=get_provider("sandbox").notification(payment, "success"))
+        order.refresh_from_db()
+        return order
+
+    return make
