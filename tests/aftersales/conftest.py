@@ -1,7 +1,7 @@
 """Fixtures for the after-sales tests.
 
     hz, bin_a          杭州主仓 and its bin A-01-01
-    dress, dress_l     真丝印花连衣裙 藏青 M (¥199) and its L variant, 20 each in hz;
+    dress, dress_l     真丝印花连衣裙 藏青 M (¥199) and its L variant, 60 each in hz;
                        the product's brand merchant is 杭州丝绸品牌商 (brand_merchant)
     people             .agent (售后客服 郑丽), .agent2 (售后客服 王琳), .supervisor (客服主管 周敏),
                        .receiver (售后员 何雪), .wh_boss (仓库主管 孙伟), .finance (徐静怡),
@@ -80,7 +80,7 @@ def dress(hz, bin_a, brand_merchant):
                    skus=[{"颜色": "藏青", "尺码": "M"}, {"颜色": "藏青", "尺码": "L"}],
                    price_fen=19900)
     for each in sku.product.skus.all():
-        ledger.receive(actor=None, sku=each, warehouse=hz, quantity=20, location=bin_a,
+        ledger.receive(actor=None, sku=each, warehouse=hz, quantity=60, location=bin_a,
                        reference="test:setup")
     return sku
 

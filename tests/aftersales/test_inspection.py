@@ -132,7 +132,7 @@ def test_as3_out_of_stock_exchange_is_a_clear_message(received, people, dress_l,
     request = received(kind=K.EXCHANGE, reason=R.SIZE, exchange_sku=dress_l)
     inspect_request(actor=people.receiver, request=request, lines=[
         {"line": request.lines.get(), "condition": "good", "plan": "restock"}])
-    Stock.objects.filter(sku=dress_l, warehouse=hz).update(reserved=20)
+    Stock.objects.filter(sku=dress_l, warehouse=hz).update(reserved=60)
     with pytest.raises(UserError) as exc:
         check_exchange(actor=people.receiver, request=request, passed=True)
     assert exc.value.message.startswith("换货商品库存不足，暂不能发出：库存不足：P-DRESS-02")

@@ -25,6 +25,7 @@ DOMAIN_DEMOS = [
     "shopops.orders.demo_imports",
     "shopops.fulfillment.demo",
     "shopops.staff.demo",
+    "shopops.aftersales.demo",
 ]
 
 # username (= post code), 姓名, 工号, supervisor username, access level
