@@ -228,8 +228,9 @@ def _requests(p, orders, variants):
                                basis="面料抽丝属于质量问题，按合同第五条由品牌商承担")
 
     # B: a size exchange, quality-checked twice, the replacement in the warehouse line.
-    b = _open(agent, tm_b, "exchange", "size", "旺旺：M 码偏小，换 L 码，吊牌未拆。", refund=False,
-              exchange_sku=variants[1])
+    b = _open(agent, tm_b, "exchange", "size",
+              f"旺旺：{variants[0].spec_label} 不合身，想换 {variants[1].spec_label}，吊牌未拆。",
+              refund=False, exchange_sku=variants[1])
     handling.approve_request(actor=agent, request=b, note="请保留吊牌寄回")
     _returned(b, agent, desk, "YT3108816602", "许佳", "13700001002", yto)
     inspection.inspect_request(actor=desk, request=b, lines=[
@@ -274,7 +275,7 @@ def _requests(p, orders, variants):
     # H: rejected; I: withdrawn by the customer.
     h = _open(agent, tm_h, "return", "changed_mind", "买家说不喜欢，但照片显示吊牌已剪、有穿着痕迹。")
     handling.reject_request(actor=agent, request=h, reason="吊牌已剪且有穿着痕迹，不符合七天无理由退货条件")
-    i = _open(agent, jd_i, "exchange", "size", "想换 L 码。", refund=False,
+    i = _open(agent, jd_i, "exchange", "size", f"想换 {variants[1].spec_label}。", refund=False,
               exchange_sku=variants[1])
     requests.cancel_request(actor=agent, request=i, reason="客户来电：试穿后合适，不换了")
 

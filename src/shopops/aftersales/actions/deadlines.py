@@ -29,6 +29,7 @@ from django.utils import timezone
 from shopops.accounts.queries import users_with_roles
 from shopops.core.actions.deadlines import cancel_deadlines_for, meet_deadline, open_deadline
 from shopops.core.events import record
+from shopops.core.i18n import zh
 from shopops.core.notify import notify
 from shopops.core.registry import setting
 from shopops.core.states import transition
@@ -114,7 +115,7 @@ def escalate_unanswered(*, deadline):
     record(actor=None, verb="aftersales.escalated", obj=request,
            summary=f"{request.number} 超过 {hours} 小时未处理，已上报客服主管",
            data={"deadline": deadline.pk, "notified": [p.pk for p in people]})
-    notify(people, title=f"售后超时未处理：{request.number}（{request.get_kind_display()}）",
+    notify(people, title=f"售后超时未处理：{request.number}（{zh(request.get_kind_display())}）",
            body=f"订单 {request.order.number} 的售后申请已超过 {hours} 小时未处理，请尽快同意或拒绝。",
            link=request.get_absolute_url(), category="aftersales")
 

@@ -111,7 +111,7 @@ def inspect_request(*, actor, request, lines, note="") -> AfterSale:
     if request.state != S.RECEIVED:
         raise UserError("not_received", "售后单 {number} 当前「{state}」，签收退货后才能检验。",
                         "Request {number} is inspected after its return is signed for.",
-                        number=request.number, state=request.get_state_display())
+                        number=request.number, state=zh(request.get_state_display()))
     entries = {_pk(e.get("line")): e for e in lines or []}
     rows = list(request.lines.select_related("order_line__sku__product__brand__supplier",
                                              "order_line__sku__product__supplier"))

@@ -90,7 +90,7 @@ def assess_liability(*, actor, request, shares, basis="") -> list[Liability]:
     if request.state in NOT_ASSESSABLE:
         raise UserError("not_assessable", "售后单 {number} 当前「{state}」，无需判定责任。",
                         "Request {number} needs no liability now.", number=request.number,
-                        state=request.get_state_display())
+                        state=zh(request.get_state_display()))
     clean = [s for s in (_clean_share(s) for s in shares or []) if s["amount_fen"] > 0]
     if not clean:
         raise UserError("shares_required", "请至少填写一个责任方和金额。",
@@ -102,7 +102,7 @@ def assess_liability(*, actor, request, shares, basis="") -> list[Liability]:
     rows = Liability.objects.bulk_create([
         Liability(request=request, basis=basis, decided_by=actor, decided_at=now, **s)
         for s in clean])
-    text = "；".join(f"{r.party_name} {format_fen(r.amount_fen)}" for r in rows)
+    text = "；".join(f"{zh(r.party_name)} {format_fen(r.amount_fen)}" for r in rows)
     record(actor=actor, verb="aftersales.liability_assessed", obj=request,
            summary=f"{request.number} 责任判定：{text}" + (f"（{basis}）" if basis else "")
                    + ("，原判定作废" if voided else ""),
@@ -120,7 +120,3 @@ def record_liability_export(*, actor, filters: dict, count: int):
            object_type="aftersales.liability", object_id="export",
            object_repr="售后责任导出", summary=f"导出售后责任 {count} 条（{shown}）",
            data={"filters": filters, "count": count})
-
-
-def party_label(party) -> str:
-    return zh(P(party).label)

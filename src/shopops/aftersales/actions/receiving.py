@@ -172,9 +172,9 @@ def _pass_on(actor, parcel, person, text):
                  "text": text})
     target = parcel.request or parcel
     title = (f"售后来件{'（问题件）' if parcel.problem else ''}：{parcel.waybill_no} "
-             f"{parcel.get_decision_display()}")
+             f"{zh(parcel.get_decision_display())}")
     notify([person], title=title[:200],
-           body=text or f"来件 {parcel.number} 已{parcel.get_decision_display()}。",
+           body=text or f"来件 {parcel.number} 已{zh(parcel.get_decision_display())}。",
            link=target.get_absolute_url(), category="aftersales")
 
 
@@ -209,8 +209,8 @@ def mark_receiving_fault(*, actor, kind, note, parcel=None, receiver=None) -> Re
         if parcel.decision != wrong:
             raise UserError("fault_mismatch", "来件 {number} 是{decision}的，不能判为「{fault}」。",
                             "That does not match the parcel's decision.", number=parcel.number,
-                            decision=parcel.get_decision_display(),
-                            fault=ReceivingFault.Kind(kind).label)
+                            decision=zh(parcel.get_decision_display()),
+                            fault=zh(ReceivingFault.Kind(kind).label))
     fault = ReceivingFault.objects.create(receiver=receiver, parcel=parcel, kind=kind,
                                           note=note, marked_by=actor)
     label = zh(ReceivingFault.Kind(kind).label)

@@ -19,6 +19,7 @@ from shopops.core.access import require
 from shopops.core.actors import is_customer
 from shopops.core.errors import PermissionDeniedError, UserError
 from shopops.core.events import record
+from shopops.core.i18n import zh
 from shopops.core.money import format_fen
 from shopops.core.states import transition
 from shopops.storefront.payments import refund_payment
@@ -77,7 +78,7 @@ def pay_refund(*, actor, request, amount_fen=None, method="", reference="", note
             request.kind not in (AfterSale.Kind.REFUND_ONLY, AfterSale.Kind.RETURN_REFUND):
         raise UserError("cannot_refund", "售后单 {number} 当前「{state}」，不能退款。",
                         "Request {number} cannot be refunded now.", number=request.number,
-                        state=request.get_state_display())
+                        state=zh(request.get_state_display()))
     if request.kind == AfterSale.Kind.RETURN_REFUND and request.state != AfterSale.State.INSPECTED:
         raise UserError("refund_before_inspection", "退货退款须在退货检验后退款。",
                         "A return is refunded after inspection.")
@@ -120,8 +121,6 @@ def pay_refund(*, actor, request, amount_fen=None, method="", reference="", note
 
 
 def _label(method):
-    from shopops.core.i18n import zh
-
     return zh(M(method).label)
 
 

@@ -17,6 +17,7 @@ from shopops.core.access import require
 from shopops.core.actors import is_customer
 from shopops.core.errors import NotFoundError, UserError
 from shopops.core.events import record
+from shopops.core.i18n import zh
 from shopops.core.money import format_fen
 from shopops.core.notify import notify
 from shopops.core.numbering import next_number
@@ -113,10 +114,10 @@ def open_request(*, actor, order, kind, reason, description="", lines=(), refund
     if kind not in allowed["kinds"]:
         raise _not_allowed(order, kind, allowed)
     if reason not in allowed["kinds"][kind]:
-        labels = "、".join(str(AfterSale.Reason(r).label) for r in allowed["kinds"][kind])
+        labels = "、".join(zh(AfterSale.Reason(r).label) for r in allowed["kinds"][kind])
         raise UserError("bad_reason", "{kind}可选原因：{labels}。",
                         "Choose one of the reasons this kind allows.",
-                        kind=AfterSale.Kind(kind).label, labels=labels)
+                        kind=zh(AfterSale.Kind(kind).label), labels=labels)
     description = (description or "").strip()[:2000]
     picks = _picks(order, lines, kind)
     refund_fen = _money(refund_fen)
@@ -135,7 +136,7 @@ def open_request(*, actor, order, kind, reason, description="", lines=(), refund
     if is_customer(actor) and reason in PHOTO_REASONS and not checked:
         raise UserError("photo_required", "「{reason}」请上传至少一张凭证图片。",
                         "Please add at least one photo as evidence.",
-                        reason=AfterSale.Reason(reason).label)
+                        reason=zh(AfterSale.Reason(reason).label))
     staff = actor if actor is not None and not is_customer(actor) else None
     request = AfterSale.objects.create(
         number=next_number("SH"), order=order, customer_id=order.customer_id, kind=kind,
@@ -149,14 +150,14 @@ def open_request(*, actor, order, kind, reason, description="", lines=(), refund
     stored = store_photos(AfterSalePhoto, checked, request.number, request=request)
     items = "；".join(f"{line.title} × {quantity}" for line, quantity, _ in picks)
     record(actor=actor, verb="aftersales.requested", obj=request,
-           summary=f"{order.number} 申请{request.get_kind_display()}（{request.get_reason_display()}）："
+           summary=f"{order.number} 申请{zh(request.get_kind_display())}（{zh(request.get_reason_display())}）："
                    f"{items}" + (f"，申请退款 {format_fen(refund_fen)}" if refund_fen else ""),
            data={"order": order.pk, "kind": kind, "reason": reason, "refund_fen": refund_fen,
                  "lines": [[line.pk, quantity] for line, quantity, _ in picks],
                  "photos": len(stored), "order_action": request.order_action})
     deadlines.start(actor=actor, request=request, step="respond")
     notify(users_with_roles(["aftersale_cs", "cs_supervisor"]),
-           title=f"新售后申请：{request.number}（{request.get_kind_display()}）",
+           title=f"新售后申请：{request.number}（{zh(request.get_kind_display())}）",
            body=f"订单 {order.number}：{items}", link=request.get_absolute_url(),
            category="aftersales")
     return request
@@ -174,7 +175,7 @@ def _stop_parcel(actor, order, request):
 
 
 def _not_allowed(order, kind, allowed):
-    label = AfterSale.Kind(kind).label
+    label = zh(AfterSale.Kind(kind).label)
     if not allowed["kinds"]:
         return UserError("not_allowed", "订单 {number} 不能申请售后：{why}",
                          "Order {number} allows no after-sales request now.",
@@ -183,7 +184,7 @@ def _not_allowed(order, kind, allowed):
         return UserError("not_allowed", "订单 {number} 尚未发货，只能申请仅退款，不能申请{kind}。",
                          "Order {number} has not shipped: only a refund can be requested.",
                          number=order.number, kind=label)
-    kinds = "、".join(str(AfterSale.Kind(k).label) for k in allowed["kinds"])
+    kinds = "、".join(zh(AfterSale.Kind(k).label) for k in allowed["kinds"])
     return UserError("not_allowed", "订单 {number} 当前不能申请{kind}，可申请：{kinds}。",
                      "Order {number} does not allow that kind of request now.",
                      number=order.number, kind=label, kinds=kinds)
@@ -202,7 +203,7 @@ def cancel_request(*, actor, request, reason="") -> AfterSale:
     if request.state not in CUSTOMER_CANCELLABLE:
         raise UserError("cannot_cancel", "售后单 {number} 当前「{state}」，不能撤销。",
                         "Request {number} can no longer be withdrawn.",
-                        number=request.number, state=request.get_state_display())
+                        number=request.number, state=zh(request.get_state_display()))
     reason = (reason or "").strip()[:300] or "客户撤销申请"
     before = transition(request, AfterSale.State.CANCELLED, ALLOWED, machine=MACHINE,
                         closed_at=timezone.now(), close_reason=reason)
@@ -247,7 +248,7 @@ def enter_return_waybill(*, actor, request, courier, waybill_no) -> AfterSale:
     else:
         raise UserError("not_awaiting_return", "售后单 {number} 当前「{state}」，无需填写退回运单。",
                         "Request {number} is not waiting for a return parcel.",
-                        number=request.number, state=request.get_state_display())
+                        number=request.number, state=zh(request.get_state_display()))
     record(actor=actor, verb="aftersales.return_shipped", obj=request,
            summary=f"{request.number} 买家已寄回：{courier} {waybill_no}",
            data={"courier": courier, "waybill_no": waybill_no})

@@ -35,6 +35,8 @@ def shop_order_after_sales(order):
     rows = list(AfterSale.objects.filter(order=order).order_by("-created_at", "-pk"))
     allowed = options(order)
     left = any(remaining_quantities(order).values()) if allowed["kinds"] else False
+    shown = [k for k in (AfterSale.Kind.RETURN_REFUND, AfterSale.Kind.EXCHANGE,
+                         AfterSale.Kind.REPAIR) if k in allowed["until"]]
     return {"order": order, "rows": rows, "can_request": bool(allowed["kinds"]) and left,
             "why": allowed["why"] if not allowed["kinds"] else "",
-            "until": max(allowed["until"].values()) if allowed["until"] else None}
+            "windows": [(AfterSale.Kind(k).label, allowed["until"][k]) for k in shown]}
