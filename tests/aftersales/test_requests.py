@@ -218,3 +218,20 @@ def test_as1_waybill_only_after_approval(make_order, deliver, customer, as_custo
         enter_return_waybill(actor=as_customer(customer), request=request, courier="中通快递",
                              waybill_no="ZT1234567890")
     assert exc.value.message == f"售后单 {request.number} 当前「待处理」，无需填写退回运单。"
+
+
+def test_as1_refund_on_an_order_held_for_another_reason_keeps_the_hold(make_order, customer,
+                                                                       as_customer, people):
+    from shopops.aftersales.actions.handling import approve_request
+    from shopops.orders.actions import hold
+
+    order = make_order()
+    hold(actor=None, order=order, reason="address", note="门牌号缺失")
+    request = _open(as_customer(customer), order, kind=K.REFUND_ONLY, reason=R.WRONG_ORDER,
+                    lines=[{"line": order.lines.get(), "quantity": 2}], refund_fen=38800)
+    order.refresh_from_db()
+    assert (order.state, order.hold_reason, request.order_action) == (
+        Order.State.ON_HOLD, "address", "")
+    approve_request(actor=people.agent, request=request, reference="TB-88")
+    order.refresh_from_db()
+    assert order.state == Order.State.CANCELLED

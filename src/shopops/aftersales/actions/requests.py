@@ -25,6 +25,7 @@ from shopops.core.states import transition
 from shopops.orders.actions.intercept import register_refund_request, withdraw_refund_request
 from shopops.orders.models import Order
 from shopops.orders.states import SHIPPED_OR_LATER
+from shopops.orders.states import State as OrderState
 
 from ..models import AfterSale, AfterSaleLine, AfterSalePhoto
 from ..queries import refund_cap_fen, remaining_quantities
@@ -165,7 +166,11 @@ def open_request(*, actor, order, kind, reason, description="", lines=(), refund
 
 def _stop_parcel(actor, order, request):
     """A refund asked before shipping stops the parcel (ORD-6): held if unprinted, marked
-    for interception if printed — orders' own code does it."""
+    for interception if printed — orders' own code does it. An order already held (for
+    its address, a shortage…) or already being intercepted stays as it is: it cannot
+    leave anyway, and approving the refund cancels it."""
+    if order.state in (OrderState.ON_HOLD, OrderState.OUT_OF_STOCK) or order.intercept:
+        return
     register_refund_request(actor=actor, order=order,
                             reason=f"售后单 {request.number} 申请仅退款")
     order.refresh_from_db(fields=["state", "intercept"])
