@@ -36,8 +36,8 @@ def check_staff(actor, cap="aftersales.handle"):
 
 
 def locked(request) -> AfterSale:
-    return (AfterSale.objects.select_for_update().select_related("order__channel", "handler")
-            .get(pk=request.pk))
+    return (AfterSale.objects.select_for_update(of=("self",))
+            .select_related("order__channel", "handler").get(pk=request.pk))
 
 
 def _claim(actor, request):

@@ -39,9 +39,8 @@ P, C = AfterSaleLine.Plan, AfterSaleLine.Condition
 
 
 def _locked(request):
-    return (AfterSale.objects.select_for_update().select_related("order__channel",
-                                                                  "order__warehouse", "handler")
-            .get(pk=request.pk))
+    return (AfterSale.objects.select_for_update(of=("self",))
+            .select_related("order__channel", "order__warehouse", "handler").get(pk=request.pk))
 
 
 def _pk(value):
@@ -267,8 +266,8 @@ def complete_shipped(*, now=None) -> int:
 
 @transaction.atomic
 def _complete_one(pk, now) -> int:
-    request = (AfterSale.objects.select_for_update().select_related("replacement_order")
-               .get(pk=pk))
+    request = (AfterSale.objects.select_for_update(of=("self",))
+               .select_related("replacement_order").get(pk=pk))
     replacement = request.replacement_order
     if request.state != S.EXCHANGE_SHIPPING or replacement.state not in SHIPPED_OR_LATER:
         return 0

@@ -71,8 +71,8 @@ def pay_refund(*, actor, request, amount_fen=None, method="", reference="", note
     to what was approved; less needs a note (e.g. inspection found damage), more than
     was paid for the items is refused."""
     _check_staff(actor)
-    request = AfterSale.objects.select_for_update().select_related("order__channel").get(
-        pk=request.pk)
+    request = (AfterSale.objects.select_for_update(of=("self",))
+               .select_related("order__channel").get(pk=request.pk))
     order = request.order
     if AfterSale.State.REFUNDED not in ALLOWED.get(request.state, ()) or \
             request.kind not in (AfterSale.Kind.REFUND_ONLY, AfterSale.Kind.RETURN_REFUND):
