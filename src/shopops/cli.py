@@ -71,6 +71,9 @@ def cmd_demo(args):
     for username, password, role in accounts:
         print(f"{username:<22}{password:<20}{role}")
     print("-" * 60)
+    from shopops.storefront.demo import shop_banner
+
+    print(shop_banner(f"http://{args.host}:{args.port}"))
     return cmd_serve(args)
 
 

@@ -22,6 +22,7 @@ from shopops.catalog.models import ChannelPrice, Listing
 from shopops.catalog.search import refresh_search_text
 from shopops.inventory import ledger
 from shopops.storefront.actions import accounts
+from tests.catalog.conftest import set_setting  # noqa: F401  (the same fixture here)
 from tests.factories import channel, make_category, make_product, make_warehouse
 
 PASSWORD = "Shop2026pass"
@@ -96,3 +97,4 @@ def shop_client(db):
         return client
 
     return make
+

@@ -25,6 +25,7 @@ DOMAIN_DEMOS = [
     "shopops.orders.demo_imports",
     "shopops.fulfillment.demo",
     "shopops.staff.demo",
+    "shopops.storefront.demo",
     "shopops.aftersales.demo",
 ]
 

@@ -7,4 +7,6 @@ class StorefrontConfig(AppConfig):
     verbose_name = "官网商城"
 
     def ready(self):
-        from . import labels, navdefs, payments, settings_defs  # noqa: F401
+        from . import jobs, labels, navdefs, payments, settings_defs  # noqa: F401
+
+        jobs.register_jobs()

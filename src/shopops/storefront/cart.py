@@ -5,6 +5,7 @@ stock, problems named before checkout (已下架, 缺货, 库存不足 仅剩 N 
 from dataclasses import dataclass, field
 
 from django.db.models import Sum
+from django.utils.translation import gettext
 
 from shopops.catalog.models import Listing, Product, ordered_attributes
 from shopops.core.registry import setting
@@ -28,6 +29,7 @@ class CartLine:
     price_fen: int
     available: int
     listed: bool
+    sold_out: bool = False  # delisted because stock ran out (CAT-3)
 
     @property
     def sku(self):
@@ -59,12 +61,13 @@ class CartLine:
 
     @property
     def problem(self) -> str:
+        """What stops this line from being bought, in the reader's language ("" if nothing)."""
+        if self.sold_out or (self.listed and self.available <= 0):
+            return gettext("该规格已售罄")
         if not self.listed:
-            return "该商品已下架，无法购买"
-        if self.available <= 0:
-            return "该规格已缺货"
+            return gettext("该商品已下架，无法购买")
         if self.quantity > self.available:
-            return f"库存不足，仅剩 {self.available} 件"
+            return gettext("库存不足，仅剩 {n} 件").format(n=self.available)
         return ""
 
     @property
@@ -117,17 +120,26 @@ def cart_view(cart, channel) -> CartView:
     sku_ids = [i.sku_id for i in items]
     prices = sku_prices(sku_ids, channel)
     units = available_by_sku(sku_ids)
-    listed = set(Product.objects.filter(
-        pk__in={i.sku.product_id for i in items}, status=Product.Status.ACTIVE,
-        listings__channel=channel, listings__state=Listing.State.LISTED)
-        .values_list("pk", flat=True))
-    return CartView([CartLine(item, prices.get(item.sku_id, item.sku.price_fen),
-                              units.get(item.sku_id, 0),
-                              item.sku.product_id in listed and item.sku.active)
-                     for item in items])
+    listings = {product_id: (state, reason) for product_id, state, reason in Listing.objects.filter(
+        product_id__in={i.sku.product_id for i in items}, channel=channel,
+        product__status=Product.Status.ACTIVE).values_list("product_id", "state",
+                                                           "delist_reason")}
+    lines = []
+    for item in items:
+        state, reason = listings.get(item.sku.product_id, ("", ""))
+        lines.append(CartLine(
+            item, prices.get(item.sku_id, item.sku.price_fen), units.get(item.sku_id, 0),
+            listed=state == Listing.State.LISTED and item.sku.active,
+            sold_out=reason == Listing.DelistReason.STOCK_ZERO and item.sku.active))
+    return CartView(lines)
 
 
-def cart_count(cart_id) -> int:
-    if not cart_id:
+def cart_count(*, customer=None, visitor_key=None) -> int:
+    """Units in the customer's (else the visitor's) cart: one query, no cart read first."""
+    if customer is not None:
+        items = CartItem.objects.filter(cart__customer=customer)
+    elif visitor_key:
+        items = CartItem.objects.filter(cart__visitor_key=visitor_key)
+    else:
         return 0
-    return CartItem.objects.filter(cart_id=cart_id).aggregate(n=Sum("quantity"))["n"] or 0
+    return items.aggregate(n=Sum("quantity"))["n"] or 0

@@ -19,14 +19,15 @@ def _shop_prefix():
 def shop(request):
     if not request.path.startswith(_shop_prefix()):
         return {}
-    from .auth import current_cart, current_customer
+    from .auth import VISITOR_KEY, current_customer
     from .cart import cart_count
     from .queries import nav_categories
 
-    cart = current_cart(request)
+    customer = current_customer(request)
     return {
         "shop_name": setting("storefront.shop_name"),
-        "shop_customer": current_customer(request),
-        "cart_count": cart_count(cart.pk if cart is not None else None),
+        "shop_customer": customer,
+        "cart_count": cart_count(customer=customer,
+                                 visitor_key=request.session.get(VISITOR_KEY)),
         "shop_categories": nav_categories(),
     }

@@ -136,6 +136,13 @@ class Payment(models.Model):
         return self.number
 
     @property
+    def provider_label(self) -> str:
+        from .payments.registry import PROVIDERS
+
+        provider = PROVIDERS.get(self.provider)
+        return provider.name if provider is not None else self.provider
+
+    @property
     def refundable_fen(self) -> int:
         if self.state != self.State.SUCCEEDED:
             return 0

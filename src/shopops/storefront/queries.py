@@ -23,6 +23,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils.translation import gettext, gettext_lazy
 
 from shopops.catalog.models import (
     Category,
@@ -39,19 +40,30 @@ from shopops.core.registry import setting
 from shopops.inventory.models import Stock, Warehouse
 
 SORTS = {
-    "": "综合",
-    "new": "新品",
-    "sales": "销量",
-    "price": "价格从低到高",
-    "-price": "价格从高到低",
+    "": gettext_lazy("综合"),
+    "new": gettext_lazy("新品"),
+    "sales": gettext_lazy("销量"),
+    "price": gettext_lazy("价格从低到高"),
+    "-price": gettext_lazy("价格从高到低"),
 }
+
+
+def _ship_warehouses():
+    return (Warehouse.objects.filter(active=True, kind=Warehouse.Kind.WAREHOUSE, sellable=True)
+            .order_by("code"))
 
 
 def ship_warehouse():
     """Where shop orders are reserved and shipped from: the warehouse orders.create_order
     picks by default, so the stock shown is the stock checkout can take."""
-    return (Warehouse.objects.filter(active=True, kind=Warehouse.Kind.WAREHOUSE, sellable=True)
-            .order_by("code").first())
+    return _ship_warehouses().first()
+
+
+def _stock_in(warehouse):
+    """Stock rows of `warehouse`, or of the ship warehouse as a subquery (no extra read)."""
+    if warehouse is not None:
+        return Stock.objects.filter(warehouse=warehouse)
+    return Stock.objects.filter(warehouse=Subquery(_ship_warehouses().values("pk")[:1]))
 
 
 def images_prefetch(prefix=""):
@@ -114,22 +126,19 @@ def decorate(products, channel, warehouse=None):
 
 
 def available_by_product(product_ids, warehouse=None) -> dict[int, int]:
-    warehouse = warehouse or ship_warehouse()
-    if warehouse is None or not product_ids:
+    if not product_ids:
         return {}
-    rows = (Stock.objects.filter(warehouse=warehouse, sku__product_id__in=product_ids,
-                                 sku__active=True)
+    rows = (_stock_in(warehouse).filter(sku__product_id__in=product_ids, sku__active=True)
             .values("sku__product_id").order_by()
             .annotate(units=Sum(F("on_hand") - F("reserved"))))
     return {row["sku__product_id"]: max(0, row["units"] or 0) for row in rows}
 
 
 def available_by_sku(sku_ids, warehouse=None) -> dict[int, int]:
-    warehouse = warehouse or ship_warehouse()
-    if warehouse is None or not sku_ids:
+    if not sku_ids:
         return {}
     return {sku_id: max(0, units) for sku_id, units in
-            Stock.objects.filter(warehouse=warehouse, sku_id__in=list(sku_ids))
+            _stock_in(warehouse).filter(sku_id__in=list(sku_ids))
             .values_list("sku_id", F("on_hand") - F("reserved"))}
 
 
@@ -155,10 +164,10 @@ class StockWord:
     @property
     def label(self) -> str:
         if self.units <= 0:
-            return "缺货"
+            return gettext("缺货")
         if self.units <= self.low:
-            return f"仅剩 {self.units} 件"
-        return "有货"
+            return gettext("仅剩 {n} 件").format(n=self.units)
+        return gettext("有货")
 
 
 def stock_word(units) -> StockWord:
@@ -216,7 +225,7 @@ def product_for_shop(channel, pk):
                             .order_by("sort_order", "id"), to_attr="images"))
                .first())
     if product is None:
-        raise Http404("商品不存在或已下架")
+        raise Http404(gettext("商品不存在或已下架"))
     skus = product.shop_skus
     prices = sku_prices([s.pk for s in skus], channel)
     units = available_by_sku([s.pk for s in skus])

@@ -5,6 +5,7 @@ category names, codes). Products whose title holds the whole query come first, t
 those whose title holds more of the words, then the newest listed."""
 
 import re
+import unicodedata
 
 import rjieba
 from django.db.models import Case, IntegerField, Q, Value, When
@@ -23,7 +24,7 @@ def segments(q: str) -> list[str]:
     """The words of a query, in order, each once: spaces split first (and fold full-width
     forms and case), then each piece is segmented."""
     words = []
-    for term in terms(q):
+    for term in terms(unicodedata.normalize("NFKC", q or "")):
         for word in rjieba.cut(term):
             word = word.strip().lower()
             if not word or _PUNCT.match(word) or word in STOP_WORDS or word in words:

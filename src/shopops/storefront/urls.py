@@ -13,7 +13,6 @@ urlpatterns = [
     path("p/<int:pk>/", shop.product, name="product"),
     path("cart/", cart.cart, name="cart"),
     path("cart/add/", cart.cart_add, name="cart_add"),
-    path("cart/count/", cart.cart_count, name="cart_count"),
     path("cart/<int:item>/update/", cart.cart_update, name="cart_update"),
     path("cart/<int:item>/remove/", cart.cart_remove, name="cart_remove"),
     path("checkout/", checkout.checkout, name="checkout"),

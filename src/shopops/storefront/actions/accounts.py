@@ -1,6 +1,7 @@
 """Customer accounts of the shop: registration (a customer record 客户档案 with its shop
 account), signing in with throttling, and the address book (收货地址)."""
 
+import math
 import re
 from datetime import timedelta
 
@@ -131,7 +132,7 @@ def _count_failure(account, now):
 
 
 def _locked(until, now):
-    minutes = max(1, int((until - now).total_seconds() // 60) + 1)
+    minutes = max(1, math.ceil((until - now).total_seconds() / 60))
     return UserError("login_locked", "登录失败次数过多，账号已暂时锁定，请 {minutes} 分钟后再试。",
                      "Too many failed sign-ins: try again in {minutes} minutes.",
                      minutes=minutes)

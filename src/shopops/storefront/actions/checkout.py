@@ -8,7 +8,9 @@ The unpaid order is cancelled by the orders' ORD-5 deadline after
 orders.unpaid_cancel_hours, which gives its stock back: the shop's reservation expires
 with the order (see payments for a payment that arrives after that)."""
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 
 from shopops.core.actors import customer_actor
 from shopops.core.errors import ConflictError, UserError
@@ -22,9 +24,13 @@ from .accounts import clean_address
 
 
 def _refuse_problem(line):
+    with translation.override(settings.LANGUAGE_CODE):
+        chinese = line.problem
+    with translation.override("en"):
+        english = line.problem
     raise UserError("cart_problem", "「{title}」{problem}，请先在购物车中修改后再提交订单。",
-                    "'{title}': {problem}. Fix the cart, then place the order.",
-                    title=line.title, problem=line.problem)
+                    "'{title}': {problem_en}. Fix the cart, then place the order.",
+                    title=line.title, problem=chinese, problem_en=english)
 
 
 @transaction.atomic
@@ -43,12 +49,14 @@ def place_order(*, customer, cart, channel, address: dict, buyer_message="",
     for line in view.lines:
         if line.problem:
             _refuse_problem(line)
-    if expected_total_fen is not None and int(expected_total_fen) != view.total_fen:
+    if expected_total_fen not in (None, "") and str(expected_total_fen) != str(view.total_fen):
         raise ConflictError("price_changed", "商品价格或运费有变动，请核对新的金额后再提交。",
                             "Prices changed: check the new total and submit again.")
     where = clean_address(address)
+    # Reserved in SKU order: two checkouts of the same SKUs lock their stock rows in the
+    # same order, so they queue instead of deadlocking.
     lines = [{"sku": line.sku, "quantity": line.quantity, "unit_price_fen": line.price_fen,
-              "title": line.title} for line in view.lines]
+              "title": line.title} for line in sorted(view.lines, key=lambda li: li.sku.pk)]
     try:
         with transaction.atomic():
             order = create_order(

@@ -4,6 +4,7 @@ orders' own cancel, which gives the stock back), and confirm receipt of a shippe
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from shopops.core.actions.deadlines import meet_deadline
 from shopops.core.actors import customer_actor
@@ -25,7 +26,10 @@ def own_order(customer, order_id, *, lock=False) -> Order:
     return order
 
 
-CANCEL_REASONS = ["不想买了", "信息填写错误，重新下单", "商品选错了", "付款遇到问题", "其他原因"]
+# Stored in Chinese (the order's history); shown in the reader's language on the page.
+CANCEL_REASONS = [gettext_noop("不想买了"), gettext_noop("信息填写错误，重新下单"),
+                  gettext_noop("商品选错了"), gettext_noop("付款遇到问题"),
+                  gettext_noop("其他原因")]
 
 
 @transaction.atomic

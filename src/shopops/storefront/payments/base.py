@@ -60,6 +60,12 @@ class PaymentProvider:
         (the provider's cashier page, or a QR-code page)."""
         raise NotImplementedError
 
+    def notification_data(self, request) -> dict:
+        """What the notify view hands to verify_notification: the posted form by default
+        (Alipay). A provider that signs a raw JSON body and headers (WeChat Pay v3) returns
+        {"body": request.body, "headers": dict(request.headers)} instead."""
+        return request.POST.dict()
+
     def verify_notification(self, data: dict) -> Notice:
         """Check a notification's signature and read it; raise InvalidNotification."""
         raise NotImplementedError

@@ -22,8 +22,8 @@ def register(provider: PaymentProvider) -> PaymentProvider:
 def get_provider(code: str) -> PaymentProvider:
     provider = PROVIDERS.get(code or "")
     if provider is None:
-        raise NotFoundError("payment_provider_unknown", "不支持的支付方式：{code}",
-                            "Unknown payment provider: {code}", code=code)
+        raise NotFoundError("payment_provider_unknown", "不支持的支付方式：{provider}",
+                            "Unknown payment provider: {provider}", provider=code)
     return provider
 
 

@@ -15,6 +15,7 @@ and put before the CS supervisor and finance (notification + the staff payments 
 """
 
 import logging
+
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.urls import reverse
@@ -34,7 +35,7 @@ from shopops.orders.models import Order
 from shopops.orders.states import State
 
 from ..models import Payment, PaymentNotification, Refund
-from .base import CANCELLED, FAILED, SUCCEEDED, InvalidNotification
+from .base import FAILED, SUCCEEDED, InvalidNotification
 from .registry import get_provider
 
 logger = logging.getLogger("shopops.storefront.payments")

@@ -3,15 +3,17 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shopops.core.access import PUBLIC, access
 from shopops.core.errors import UserError
+from shopops.core.registry import setting
 from shopops.service.models import CustomerAddress
 
 from ..actions import accounts
 from ..auth import current_customer, customer_required, shop_actor, sign_in, sign_out
-from .common import channel, error, safe_next
+from .common import attempt, channel, error, safe_next
 
 
 @access(PUBLIC)
@@ -22,7 +24,7 @@ def register(request):
     if request.method == "POST":
         password = request.POST.get("password", "")
         if password != request.POST.get("password2", ""):
-            messages.error(request, "两次输入的密码不一致。")
+            messages.error(request, _("两次输入的密码不一致。"))
         else:
             try:
                 account = accounts.register_customer(mobile=form["mobile"], name=form["name"],
@@ -31,10 +33,12 @@ def register(request):
                 error(request, exc)
             else:
                 sign_in(request, account)
-                messages.success(request, f"注册成功，欢迎您，{account.customer.name}！")
+                messages.success(request, _("注册成功，欢迎您，{name}！").format(
+                    name=account.customer.name))
                 return redirect(safe_next(request, reverse("storefront:home")))
     return render(request, "storefront/account/register.html", {
-        "form": form, "next": safe_next(request, ""), "page_title": "注册"})
+        "form": form, "next": safe_next(request, ""), "page_title": _("注册"),
+        "min_length": setting("storefront.password_min_length")})
 
 
 @access(PUBLIC)
@@ -52,14 +56,14 @@ def login(request):
             sign_in(request, account)
             return redirect(safe_next(request, reverse("storefront:home")))
     return render(request, "storefront/account/login.html", {
-        "mobile": mobile, "next": safe_next(request, ""), "page_title": "登录"})
+        "mobile": mobile, "next": safe_next(request, ""), "page_title": _("登录")})
 
 
 @access(PUBLIC)
 @require_POST
 def logout(request):
     sign_out(request)
-    messages.success(request, "您已退出登录。")
+    messages.success(request, _("您已退出登录。"))
     return redirect("storefront:home")
 
 
@@ -76,7 +80,7 @@ def account(request):
     customer = current_customer(request)
     return render(request, "storefront/account/account.html", {
         "customer": customer, "addresses": list(customer.addresses.all()),
-        "page_title": "我的账户"})
+        "page_title": _("我的账户")})
 
 
 @access(PUBLIC)
@@ -91,10 +95,10 @@ def address_add(request):
         except UserError as exc:
             error(request, exc)
         else:
-            messages.success(request, "收货地址已保存。")
+            messages.success(request, _("收货地址已保存。"))
             return redirect(safe_next(request, reverse("storefront:account")))
     return render(request, "storefront/account/address_form.html", {
-        "values": values, "next": safe_next(request, ""), "page_title": "新增收货地址"})
+        "values": values, "next": safe_next(request, ""), "page_title": _("新增收货地址")})
 
 
 @access(PUBLIC)
@@ -105,7 +109,7 @@ def address_edit(request, pk):
     if address is None:
         from django.http import Http404
 
-        raise Http404("找不到这个收货地址")
+        raise Http404(_("找不到这个收货地址"))
     values = ({k: getattr(address, k) for k in ADDRESS_KEYS} if request.method != "POST"
               else _address_values(request))
     if request.method == "POST":
@@ -116,24 +120,20 @@ def address_edit(request, pk):
         except UserError as exc:
             error(request, exc)
         else:
-            messages.success(request, "收货地址已修改。")
+            messages.success(request, _("收货地址已修改。"))
             return redirect(safe_next(request, reverse("storefront:account")))
     return render(request, "storefront/account/address_form.html", {
         "values": values, "address": address, "next": safe_next(request, ""),
-        "page_title": "修改收货地址"})
+        "page_title": _("修改收货地址")})
 
 
 @access(PUBLIC)
 @customer_required
 @require_POST
 def address_default(request, pk):
-    try:
-        accounts.set_default_address(actor=shop_actor(request),
-                                     customer=current_customer(request), address_id=pk)
-    except UserError as exc:
-        error(request, exc)
-    else:
-        messages.success(request, "已设为默认地址。")
+    attempt(request, lambda: accounts.set_default_address(
+        actor=shop_actor(request), customer=current_customer(request), address_id=pk),
+        _("已设为默认地址。"))
     return redirect(safe_next(request, reverse("storefront:account")))
 
 
@@ -141,11 +141,7 @@ def address_default(request, pk):
 @customer_required
 @require_POST
 def address_delete(request, pk):
-    try:
-        accounts.delete_address(actor=shop_actor(request), customer=current_customer(request),
-                                address_id=pk)
-    except UserError as exc:
-        error(request, exc)
-    else:
-        messages.success(request, "收货地址已删除。")
+    attempt(request, lambda: accounts.delete_address(
+        actor=shop_actor(request), customer=current_customer(request), address_id=pk),
+        _("收货地址已删除。"))
     return redirect(safe_next(request, reverse("storefront:account")))

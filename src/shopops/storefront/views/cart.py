@@ -1,9 +1,9 @@
 """The cart: add from a product page, change quantities, remove; stock problems shown."""
 
 from django.contrib import messages
-from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shopops.core.access import PUBLIC, access
@@ -19,7 +19,7 @@ from .common import channel, error, safe_next
 def cart(request):
     shop = channel()
     view = cart_view(current_cart(request), shop)
-    return render(request, "storefront/cart/cart.html", {"cart": view, "page_title": "购物车"})
+    return render(request, "storefront/cart/cart.html", {"cart": view, "page_title": _("购物车")})
 
 
 @access(PUBLIC)
@@ -34,7 +34,7 @@ def cart_add(request):
     except UserError as exc:
         error(request, exc)
         return redirect(back)
-    messages.success(request, f"已加入购物车：{item.sku.product.title}")
+    messages.success(request, _("已加入购物车：{title}").format(title=item.sku.product.title))
     if request.POST.get("buy_now"):
         return redirect("storefront:checkout")
     return redirect(back)
@@ -58,12 +58,6 @@ def cart_update(request, item):
 def cart_remove(request, item):
     cart = current_cart(request)
     if cart is not None and actions.remove_item(cart=cart, item_id=item):
-        messages.success(request, "已从购物车移除。")
+        messages.success(request, _("已从购物车移除。"))
     return redirect("storefront:cart")
 
-
-@access(PUBLIC)
-def cart_count(request):
-    """For the page header after an add in another tab (JSON)."""
-    view = cart_view(current_cart(request), channel())
-    return JsonResponse({"count": view.count})

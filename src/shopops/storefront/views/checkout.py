@@ -3,6 +3,7 @@ the confirmation with the order number and 去支付."""
 
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shopops.core.access import PUBLIC, access
@@ -62,14 +63,14 @@ def checkout(request):
         (str(a.pk) for a in addresses if a.is_default), str(addresses[0].pk) if addresses else "new")
     return render(request, "storefront/checkout/checkout.html", {
         "cart": view, "addresses": addresses, "chosen": chosen, "typed": typed,
-        "buyer_message": request.POST.get("buyer_message", ""), "page_title": "确认订单"})
+        "buyer_message": request.POST.get("buyer_message", ""), "page_title": _("确认订单")})
 
 
 def own_order_or_404(request, pk):
     order = (Order.objects.filter(customer=current_customer(request), pk=pk)
              .prefetch_related("lines").first())
     if order is None:
-        raise Http404("找不到这个订单")
+        raise Http404(_("找不到这个订单"))
     return order
 
 
@@ -80,7 +81,7 @@ def order_placed(request, pk):
     return render(request, "storefront/checkout/placed.html", {
         "order": order, "lines": list(order.lines.all()), "due": payments.amount_due(order),
         "pay_until": payments.pay_deadlines([order]).get(order.pk),
-        "providers": payments.offered(), "page_title": "订单已提交"})
+        "providers": payments.offered(), "page_title": _("订单已提交")})
 
 
 @access(PUBLIC)

@@ -4,10 +4,10 @@ own moves (pay, cancel while unpaid, confirm receipt, review after delivery)."""
 from django.contrib import messages
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shopops.core.access import PUBLIC, access
-from shopops.core.errors import UserError
 from shopops.fulfillment.models import Parcel, TrackingEvent
 from shopops.orders.models import Order, OrderLine
 from shopops.orders.states import State
@@ -20,7 +20,7 @@ from ..auth import current_customer, customer_required, shop_actor
 from ..models import Payment, Refund
 from ..words import REVIEWABLE, TABS, customer_state, tab_states
 from .checkout import own_order_or_404
-from .common import error, page_of
+from .common import attempt, page_of
 
 
 @access(PUBLIC)
@@ -45,7 +45,7 @@ def my_orders_page(request):
     page.object_list = rows
     return render(request, "storefront/orders/list.html", {
         "page": page, "tab": tab, "tabs": [(c, label) for c, label, _ in TABS],
-        "page_title": "我的订单"})
+        "page_title": _("我的订单")})
 
 
 @access(PUBLIC)
@@ -67,25 +67,23 @@ def my_order(request, pk):
     refunds = list(Refund.objects.filter(order=order).order_by("-created_at", "-pk"))
     return render(request, "storefront/orders/detail.html", {
         "order": order, "lines": lines, "parcels": parcels, "payments": attempts,
-        "late_for": late_for, "refunds": refunds, "due": payments.amount_due(order),
+        "late_for": late_for, "refunds": refunds,
+        "late_money": next((p for p in attempts if p.state == Payment.State.SUCCEEDED
+                            and p.outcome != Payment.Outcome.PAID), None), "due": payments.amount_due(order),
         "pay_until": payments.pay_deadlines([order]).get(order.pk),
         "providers": payments.offered(), "cancel_reasons": my_orders.CANCEL_REASONS,
         "can_review": order.state in REVIEWABLE and any(not li.my_review for li in lines),
         "is_unpaid": order.state == State.PENDING_PAYMENT,
-        "can_confirm": order.state == State.SHIPPED, "page_title": f"订单 {order.number}"})
+        "can_confirm": order.state == State.SHIPPED, "page_title": _("订单 {number}").format(number=order.number)})
 
 
 @access(PUBLIC)
 @customer_required
 @require_POST
 def order_cancel(request, pk):
-    try:
-        order = my_orders.cancel_unpaid(customer=current_customer(request), order_id=pk,
-                                        reason=request.POST.get("reason", ""))
-    except UserError as exc:
-        error(request, exc)
-    else:
-        messages.success(request, f"订单 {order.number} 已取消，库存已释放。")
+    attempt(request, lambda: my_orders.cancel_unpaid(
+        customer=current_customer(request), order_id=pk, reason=request.POST.get("reason", "")),
+        lambda order: _("订单 {number} 已取消，库存已释放。").format(number=order.number))
     return redirect("storefront:my_order", pk=pk)
 
 
@@ -93,12 +91,10 @@ def order_cancel(request, pk):
 @customer_required
 @require_POST
 def order_confirm(request, pk):
-    try:
-        order = my_orders.confirm_receipt(customer=current_customer(request), order_id=pk)
-    except UserError as exc:
-        error(request, exc)
-    else:
-        messages.success(request, f"已确认收货：{order.number}。欢迎评价您购买的商品！")
+    attempt(request, lambda: my_orders.confirm_receipt(customer=current_customer(request),
+                                                       order_id=pk),
+            lambda order: _("已确认收货：{number}。欢迎评价您购买的商品！").format(
+                number=order.number))
     return redirect("storefront:my_order", pk=pk)
 
 
@@ -109,13 +105,9 @@ def order_review(request, pk):
     order = own_order_or_404(request, pk)
     line = order.lines.filter(pk=request.POST.get("line") or 0).first()
     if line is None:
-        messages.error(request, "请选择要评价的商品。")
+        messages.error(request, _("请选择要评价的商品。"))
         return redirect("storefront:my_order", pk=pk)
-    try:
-        submit_review(actor=shop_actor(request), line=line,
-                      rating=request.POST.get("rating"), body=request.POST.get("body", ""))
-    except UserError as exc:
-        error(request, exc)
-    else:
-        messages.success(request, f"感谢您的评价：{line.title}")
+    attempt(request, lambda: submit_review(
+        actor=shop_actor(request), line=line, rating=request.POST.get("rating"),
+        body=request.POST.get("body", "")), _("感谢您的评价：{title}").format(title=line.title))
     return redirect("storefront:my_order", pk=pk)

@@ -5,6 +5,7 @@ to."""
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -22,7 +23,7 @@ def _own_payment(request, number):
     payment = (Payment.objects.select_related("order", "reorder")
                .filter(number=number, customer=current_customer(request)).first())
     if payment is None:
-        raise Http404("找不到这笔支付")
+        raise Http404(_("找不到这笔支付"))
     return payment
 
 
@@ -36,7 +37,7 @@ def sandbox_pay(request, number):
     if request.method == "POST" and payment.state == Payment.State.CREATED:
         choice = request.POST.get("result", "")
         if choice not in ("success", "fail", "cancel"):
-            messages.error(request, "请选择支付结果。")
+            messages.error(request, _("请选择支付结果。"))
         else:
             # The gateway tells the shop (a signed notification), then sends the buyer back.
             try:
@@ -46,7 +47,7 @@ def sandbox_pay(request, number):
                 error(request, exc)
             return redirect("storefront:payment_return", number=payment.number)
     return render(request, "storefront/pay/sandbox.html", {
-        "payment": payment, "order": payment.order, "page_title": "沙箱收银台"})
+        "payment": payment, "order": payment.order, "page_title": _("沙箱收银台")})
 
 
 @csrf_exempt
@@ -59,7 +60,8 @@ def payment_notify(request, provider):
     except UserError:
         raise Http404("unknown provider") from None
     try:
-        payments.receive_notification(provider_code=provider, data=request.POST.dict())
+        payments.receive_notification(provider_code=provider,
+                                      data=handler.notification_data(request))
     except UserError:
         body, content_type = handler.acknowledge(False)
         return HttpResponse(body, content_type=content_type, status=400)
@@ -72,4 +74,4 @@ def payment_notify(request, provider):
 def payment_return(request, number):
     payment = _own_payment(request, number)
     return render(request, "storefront/pay/return.html", {
-        "payment": payment, "order": payment.order, "page_title": "支付结果"})
+        "payment": payment, "order": payment.order, "page_title": _("支付结果")})

@@ -1,9 +1,11 @@
 """Home (the shelf plan, CAT-6), category pages, Chinese search and the product page."""
 
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 
 from shopops.catalog.models import Category
 from shopops.core.access import PUBLIC, access
+from shopops.core.registry import setting
 
 from .. import queries
 from ..search import ranked, search_products
@@ -18,7 +20,8 @@ def home(request):
         queries.with_prices(queries.listed_products(shop), shop)
         .prefetch_related(queries.images_prefetch()), "new")[:8], shop)
     return render(request, "storefront/shop/home.html", {
-        "sections": sections, "newest": newest, "shop_open": shop.active})
+        "sections": sections, "newest": newest, "shop_open": shop.active,
+        "free_shipping_fen": setting("storefront.free_shipping_fen")})
 
 
 @access(PUBLIC)
@@ -49,7 +52,7 @@ def search(request):
     suggestions = queries.nav_categories() if q and not page.paginator.count else []
     return render(request, "storefront/shop/search.html", {
         "q": q, "words": words, "page": page, "sort": sort, "sorts": queries.SORTS.items(),
-        "suggestions": suggestions, "page_title": f"搜索：{q}" if q else "搜索"})
+        "suggestions": suggestions, "page_title": _("搜索：{q}").format(q=q) if q else _("搜索")})
 
 
 @access(PUBLIC)
