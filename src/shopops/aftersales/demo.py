@@ -75,6 +75,7 @@ def load(people):
     if len(orders) < len(BUYERS):
         return
     _requests(p, orders, variants)
+    _shop_demo_customer()
     _before_shipping(p)
     _desk(p, orders)
 
@@ -293,6 +294,28 @@ def _requests(p, orders, variants):
     inspection.inspect_request(actor=desk, request=j, lines=[
         {"line": j.lines.get(), "condition": "defect", "plan": "repair",
          "note": "拉链头断裂，送修更换"}])
+
+
+def _shop_demo_customer():
+    """The shop demo's first customer (林小雨) asks for an exchange on a delivered order,
+    so signing in to the shop shows a request in progress."""
+    from shopops.storefront.models import ShopAccount
+
+    account = ShopAccount.objects.filter(login="13800001111").select_related("customer").first()
+    if account is None:
+        return
+    order = (Order.objects.filter(customer=account.customer, state=OrderState.DELIVERED,
+                                  after_sales__isnull=True).order_by("pk").first())
+    if order is None:
+        return
+    line = order.lines.select_related("sku__product").order_by("pk").first()
+    other = line.sku.product.skus.filter(active=True).exclude(pk=line.sku_id).first()
+    if other is None:
+        return
+    requests.open_request(
+        actor=customer_actor(account.customer), order=order, kind="exchange", reason="size",
+        description=f"{line.sku.spec_label} 穿着偏紧，想换 {other.spec_label}，吊牌还在。",
+        lines=[{"line": line, "quantity": 1, "exchange_sku": other}])
 
 
 def _returned(request, agent, desk, waybill, name, phone, courier):
