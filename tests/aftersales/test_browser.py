@@ -31,6 +31,11 @@ def test_as1_customer_applies_and_staff_handle_it_in_the_browser(scene, new_page
     picture = tmp_path / "抽丝.jpg"
     picture.write_bytes(jpeg(40).read())
 
+    staff = new_page()
+    login(staff, agent.username, PASSWORD)
+    staff.goto("/aftersales/")
+    staff.wait_for_selector("[data-live-indicator].on")
+
     page = new_page()
     page.goto(f"/shop/login/?next=/shop/orders/{order.pk}/")
     page.fill("input[name=mobile]", "13800138000")
@@ -51,12 +56,10 @@ def test_as1_customer_applies_and_staff_handle_it_in_the_browser(scene, new_page
     shot(page, "shop-request-submitted")
     request = AfterSale.objects.get()
     assert (request.kind, request.reason, request.photos.count()) == ("return", "quality", 1)
-    set_dispute(actor=boss, request=request, note="客户同时在 12315 投诉，要求尽快处理")
-
-    staff = new_page()
-    login(staff, agent.username, PASSWORD)
-    staff.goto("/aftersales/")
+    # The agent's queue shows it without a reload (the live region).
+    staff.wait_for_selector(f"[data-testid=aftersales-list] >> text={request.number}")
     shot(staff, "staff-queue")
+    set_dispute(actor=boss, request=request, note="客户同时在 12315 投诉，要求尽快处理")
     staff.click(f"text={request.number}")
     staff.wait_for_selector("[data-testid=approve-form]")
     assert "陈*" in staff.content()

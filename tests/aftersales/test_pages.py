@@ -56,7 +56,7 @@ def many(make_order, deliver, customer, as_customer, people, brand_merchant):
     return make
 
 
-LISTS = ["/aftersales/?state=all", "/aftersales/?state=open&dispute=1", "/aftersales/today/",
+LISTS = ["/aftersales/?state=all", "/aftersales/table/?state=all", "/aftersales/?state=open&dispute=1", "/aftersales/today/",
          "/aftersales/parcels/", "/aftersales/liability/", "/aftersales/parcels/faults/"]
 
 

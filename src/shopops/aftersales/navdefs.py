@@ -12,3 +12,5 @@ nav_item(S, gettext_noop("退款维权总览"), "aftersales:supervisor_day", "af
          order=42)
 nav_item(S, gettext_noop("售后责任"), "aftersales:liability_list", "aftersales.liability",
          order=43)
+nav_item(S, gettext_noop("售后员差错"), "aftersales:fault_list", "aftersales.review_receiving",
+         order=44)

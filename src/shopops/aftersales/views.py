@@ -68,8 +68,8 @@ def queue(params, user):
 
 @access("aftersales.view")
 def request_list(request):
-    rows = queue(request.GET, request.user)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(queue(request.GET, request.user), PAGE_SIZE).get_page(
+        request.GET.get("page"))
     counts = queries.state_counts(AfterSale.objects.all())
     now = timezone.now()
     summary = {
@@ -83,6 +83,15 @@ def request_list(request):
         "states": [(v, label, counts.get(v, 0)) for v, label in S.choices],
         "kinds": AfterSale.Kind.choices, "summary": summary, "now": now,
         "may": may(request.user), "page_title": _("售后单")})
+
+
+@access("aftersales.view")
+def request_list_table(request):
+    """Just the queue's table, for the live refresh (same query string)."""
+    page = Paginator(queue(request.GET, request.user), PAGE_SIZE).get_page(
+        request.GET.get("page"))
+    return render(request, "aftersales/_request_table.html", {"page": page,
+                                                              "now": timezone.now()})
 
 
 def _detail(pk):
@@ -302,6 +311,7 @@ def parcel_photo_file(request, pk):
 
 urlpatterns = [
     path("", request_list, name="request_list"),
+    path("table/", request_list_table, name="request_list_table"),
     path("<int:pk>/", request_detail, name="request_detail"),
     path("new/<int:order_pk>/", request_new, name="request_new"),
     path("<int:pk>/take/", request_take, name="request_take"),
