@@ -66,8 +66,7 @@ def queue(params, user):
         "-created_at", "-pk")
 
 
-@access("aftersales.view")
-def request_list(request):
+def _list_context(request):
     page = Paginator(queue(request.GET, request.user), PAGE_SIZE).get_page(
         request.GET.get("page"))
     counts = queries.state_counts(AfterSale.objects.all())
@@ -78,20 +77,22 @@ def request_list(request):
         "dispute": AfterSale.objects.filter(dispute=True).count(),
         "mine": AfterSale.objects.filter(state__in=OPEN, handler=request.user).count(),
     }
+    return {"page": page, "f": request.GET, "state": request.GET.get("state", "open"),
+            "states": [(v, label, counts.get(v, 0)) for v, label in S.choices],
+            "summary": summary, "now": now}
+
+
+@access("aftersales.view")
+def request_list(request):
     return render(request, "aftersales/request_list.html", {
-        "page": page, "f": request.GET, "state": request.GET.get("state", "open"),
-        "states": [(v, label, counts.get(v, 0)) for v, label in S.choices],
-        "kinds": AfterSale.Kind.choices, "summary": summary, "now": now,
-        "may": may(request.user), "page_title": _("售后单")})
+        **_list_context(request), "kinds": AfterSale.Kind.choices, "may": may(request.user),
+        "page_title": _("售后单")})
 
 
 @access("aftersales.view")
 def request_list_table(request):
-    """Just the queue's table, for the live refresh (same query string)."""
-    page = Paginator(queue(request.GET, request.user), PAGE_SIZE).get_page(
-        request.GET.get("page"))
-    return render(request, "aftersales/_request_table.html", {"page": page,
-                                                              "now": timezone.now()})
+    """Just the queue's counts and table, for the live refresh (same query string)."""
+    return render(request, "aftersales/_request_live.html", _list_context(request))
 
 
 def _detail(pk):
