@@ -165,7 +165,9 @@ PUBLIC_PAGES = {
     # itself refuses unlisted products' files and documents to anonymous visitors).
     "catalog:media_file", "catalog:media_thumb",
 }
-PUBLIC_NAMESPACES = {"storefront", "shop_chat"}  # shop_chat: the chat widget (CS-1)
+# The shop: its pages, the chat widget (CS-1) and after-sales requests (AS-1) are public;
+# the customer's own pages check the shop sign-in themselves.
+PUBLIC_NAMESPACES = {"storefront", "shop_chat", "shop_aftersales"}
 
 
 def test_role1_public_pages_are_a_deliberate_list():

@@ -7,4 +7,8 @@ class AftersalesConfig(AppConfig):
     verbose_name = "售后"
 
     def ready(self):
-        from . import capabilities  # noqa: F401
+        from shopops.core.realtime import register_topic
+
+        from . import capabilities, jobs, labels, navdefs, settings_defs  # noqa: F401
+
+        register_topic("aftersales", "aftersales.view")

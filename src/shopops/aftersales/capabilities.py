@@ -26,3 +26,12 @@ register_role_defaults({
     "general_manager": ["aftersales.view", "aftersales.supervise"],
     "finance": ["aftersales.view", "aftersales.liability"],
 })
+
+# -- after-sales (issue 5): the returns receiver's supervisor judges their decisions (AS-2
+# scoring: a wrong sign/refuse, a problem not passed on, a parcel not registered).
+capability("aftersales.review_receiving",
+           "复核售后来件（判定签收/拒收错误、登记或转交差错） / review the returns desk", group=G)
+register_role_defaults({
+    "warehouse_supervisor": ["aftersales.review_receiving"],
+    "manager": ["aftersales.review_receiving"],
+})

@@ -1,5 +1,5 @@
 """The customer's side of after-sales, under the shop (/shop/aftersales/)."""
 
-app_name = "shop_aftersales"
+from .shop_views import urlpatterns  # noqa: F401
 
-urlpatterns = []
+app_name = "shop_aftersales"

@@ -28,6 +28,7 @@ DOMAIN_DEMOS = [
     "shopops.storefront.demo",
     "shopops.service.demo_chat",
     "shopops.service.demo_crm",
+    "shopops.aftersales.demo",
 ]
 
 # username (= post code), 姓名, 工号, supervisor username, access level

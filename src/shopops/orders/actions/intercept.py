@@ -45,6 +45,13 @@ def request_refund(*, actor, order, reason):
     """The customer asked for a refund before the parcel left (该订单有退款). Unprinted:
     held for the reviewer; printed: intercepted at the next scan; shipped: after-sales."""
     require_cap(actor, "orders.amend")
+    return register_refund_request(actor=actor, order=order, reason=reason)
+
+
+def register_refund_request(*, actor, order, reason):
+    """request_refund without the staff capability check, for after-sales acting on a
+    customer's own request (aftersales.actions.requests checks that the order is theirs).
+    Runs inside the caller's transaction."""
     reason = _reason(reason)
     order = locked(order)
     if order.state in SHIPPED_OR_LATER:
@@ -63,3 +70,30 @@ def request_refund(*, actor, order, reason):
     from .lifecycle import _hold  # lifecycle imports this module
 
     return _hold(actor, order, State.ON_HOLD, HoldReason.REFUND, reason, "order.held")
+
+
+def withdraw_refund_request(*, actor, order, reason) -> str:
+    """The refund request was withdrawn by the customer or refused: a pending refund
+    interception is cleared, a hold for the refund released (back to where it was held
+    from). Anything else is left alone. Callers check their own permission; runs inside
+    the caller's transaction. Returns what was done: "intercept_cleared", "released" or ""."""
+    order = locked(order)
+    reason = (reason or "").strip()[:300]
+    if order.intercept == Intercept.REFUND:
+        type(order).objects.filter(pk=order.pk).update(intercept="", intercept_reason="",
+                                                       intercept_at=None)
+        order.intercept, order.intercept_reason, order.intercept_at = "", "", None
+        record(actor=actor, verb="order.intercept_withdrawn", obj=order,
+               summary=f"{order.number} 取消拦截（退款申请已撤回或被拒绝）" + (f"：{reason}" if reason else ""),
+               data={"reason": reason, "state": order.state})
+        return "intercept_cleared"
+    if order.state == State.ON_HOLD and order.hold_reason == HoldReason.REFUND:
+        from .lifecycle import _move  # lifecycle imports this module
+
+        before, back = order.state, order.held_from or State.PAID
+        _move(order, back, hold_reason="", hold_note="", held_from="")
+        record(actor=actor, verb="order.released", obj=order,
+               summary=f"{order.number} 解除异常挂起（退款申请已撤回或被拒绝）" + (f"：{reason}" if reason else ""),
+               changes={"state": [before, back]})
+        return "released"
+    return ""
