@@ -37,7 +37,7 @@ def test_as1_customer_opens_a_return_on_a_delivered_order(make_order, deliver, c
         ("袖口.jpg", "image/jpeg"), ("整体.png", "image/jpeg")]
     assert len(stored_files(media_root)) == 2
     event = Event.objects.get(verb="aftersales.requested")
-    assert event.actor is None and event.actor_name == "顾客 陈静"
+    assert event.actor is None and event.actor_name == f"顾客 陈*（{order.customer.number}）"
     assert event.summary == (f"{order.number} 申请退货退款（质量问题）：真丝印花连衣裙 颜色:藏青 / 尺码:M × 1，"
                              "申请退款 ¥189.00")
     deadline = Deadline.objects.get(subject_type="aftersales.aftersale", subject_id=str(request.pk),

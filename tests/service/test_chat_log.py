@@ -216,9 +216,9 @@ def test_cs1_conversation_page_shows_messages_history_and_masked_customer(
     page = client_for(team["zhou"]).get(
         reverse("service:conversation_detail", args=[conversation.pk])).content.decode()
     assert "S码有货" in page and "林*" in page
-    # Only the event log's actor column still names the customer (core.actors): the
-    # summaries this part writes do not.
-    assert page.count("林小美") == page.count("<b>顾客 林小美</b>")
+    # The history's actor column names the customer masked too, with the number (ROLE-6).
+    assert "林小美" not in page
+    assert f"顾客 林**（{conversation.customer.number}）" in page
     assert "接入会话" in page and "结束会话" in page  # the history
     assert 'data-testid="conversation-summary">已下单<' in page
     assert "尚未质检" in page

@@ -7,6 +7,7 @@ import json
 import threading
 import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from asgiref.sync import sync_to_async
@@ -106,7 +107,10 @@ def test_cs1_customer_stream_hears_the_agent_answer_asgi(local_broker, chat_open
         await sync_to_async(connections.close_all)()
         return frame
 
-    frame = asyncio.run(follow())
+    # Its own thread and event loop: a browser test earlier on this worker leaves
+    # Playwright's loop running in the main thread, where asyncio.run() is refused.
+    with ThreadPoolExecutor(1) as pool:
+        frame = pool.submit(asyncio.run, follow()).result(timeout=30)
     assert frame.startswith(f"event: chat.{conversation.pk}\n")
     assert json.loads(frame.split("data: ", 1)[1])["verb"] == "chat.message"
     assert stranger_status["code"] == 403

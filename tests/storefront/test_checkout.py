@@ -60,7 +60,7 @@ def test_ord1_checkout_creates_the_order_with_reservations_for_the_customer(
     assert not CartItem.objects.exists()
     assert Event.objects.filter(verb="shop.order_placed", object_id=str(order.pk)).exists()
     event = Event.objects.get(verb="order.created")
-    assert event.actor is None and event.actor_name == "顾客 林小雨"
+    assert event.actor is None and event.actor_name == f"顾客 林**（{order.customer.number}）"
     # ORD-5: the unpaid order is cancelled after orders.unpaid_cancel_hours; the customer
     # sees how long is left to pay.
     cancel_at = Deadline.objects.get(rule="ORD-5", service__endswith="cancel_unpaid").due_at

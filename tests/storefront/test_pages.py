@@ -134,7 +134,7 @@ def test_my_orders_cancel_an_unpaid_order_gives_the_stock_back(shop_client, alic
     assert Reservation.objects.get().state == "released"
     event = Event.objects.get(verb="order.cancelled")
     assert event.summary == f"{order.number} 取消：顾客取消：商品选错了"
-    assert event.actor_name == "顾客 林小雨"
+    assert event.actor_name == f"顾客 林**（{order.customer.number}）"  # masked (ROLE-6)
     again = client.post(f"/shop/orders/{order.pk}/cancel/", {"reason": "x"}, follow=True)
     assert "不能自行取消" in again.content.decode()
 

@@ -115,3 +115,27 @@ def test_cs6_the_bad_review_threshold_is_a_setting(alice, bought, set_setting, m
     review = submit_review(actor=customer_actor(alice.customer), line=bought.lines.first(),
                            rating=3, body="一般般")
     assert review.is_bad and Deadline.objects.filter(rule="CS-6").count() == 1
+
+
+def test_cs6_bad_review_answered_by_service_shows_with_its_reply(alice, bought, make_user,
+                                                                  shop_client):
+    """The whole CS-6 loop: the customer's bad review opens the contact task; the agent's
+    reply meets it and shows under the review on the product page; a hidden review does not."""
+    from shopops.service.actions.review_replies import hide_review, reply_to_review
+
+    agent = make_user(roles=["aftersale_cs"], display_name="郑丽")
+    supervisor = make_user(roles=["cs_supervisor"], display_name="周敏")
+    bought.deliver()
+    dress_line, shirt_line = bought.lines.order_by("pk")
+    actor = customer_actor(alice.customer)
+    bad = submit_review(actor=actor, line=dress_line, rating=1, body="洗了一次就缩水")
+    rude = submit_review(actor=actor, line=shirt_line, rating=1, body="垃圾垃圾垃圾")
+    reply_to_review(actor=agent, review=bad, text="非常抱歉，已为您安排换货。")
+    hide_review(actor=supervisor, review=rude, reason="辱骂用语")
+    states = dict(Deadline.objects.filter(rule="CS-6").values_list("subject_id", "state"))
+    assert states[str(bad.pk)] == "met"
+    html = shop_client().get(f"/shop/p/{dress_line.sku.product_id}/").content.decode()
+    assert "洗了一次就缩水" in html and "商家回复：非常抱歉，已为您安排换货。" in html
+    assert "林**" in html and alice.customer.name not in html
+    other = shop_client().get(f"/shop/p/{shirt_line.sku.product_id}/").content.decode()
+    assert "垃圾" not in other and "还没有评价" in other

@@ -24,6 +24,7 @@ CUSTOMER_CAPABILITIES = frozenset({"orders.create", "orders.cancel"})
 class CustomerActor:
     customer_id: int
     name: str = ""
+    number: str = ""
 
     pk = None
     is_authenticated = True
@@ -32,7 +33,13 @@ class CustomerActor:
 
     @property
     def display_name(self) -> str:
-        return f"顾客 {self.name}".strip() if self.name else f"顾客 #{self.customer_id}"
+        """What the event log stores as the actor's name: masked (ROLE-6) — the history of
+        an order or a request is read by many staff; the number says who it was."""
+        from shopops.service.privacy import mask_name
+
+        name = mask_name(self.name)
+        who = f"{name}（{self.number}）" if name and self.number else (name or self.number)
+        return f"顾客 {who}" if who else f"顾客 #{self.customer_id}"
 
     def get_username(self) -> str:
         return self.display_name
@@ -51,7 +58,7 @@ class CustomerActor:
 
 
 def customer_actor(customer) -> CustomerActor:
-    return CustomerActor(customer_id=customer.pk, name=customer.name)
+    return CustomerActor(customer_id=customer.pk, name=customer.name, number=customer.number)
 
 
 def is_customer(actor) -> bool:

@@ -118,3 +118,14 @@ define("service.consultation_stages", ["presale"], type="list", label="计入转
        description="这些阶段的会话（presale 售前、insale 售中、aftersale 售后）算作咨询，计入咨询"
                    "转化率；咨询表仍列出当天全部会话。Conversation stages that count as "
                    "consultations for the conversion rate.")
+
+# reviews (CS-6): a bad review opens the contact task (service/actions/reviews.py)
+G_REVIEWS = "商品评价 Reviews"
+define("service.bad_review_max_rating", 2, type="int", unit="星", min=1, max=4,
+       label="差评标准", group=G_REVIEWS,
+       description="评分不高于这么多星的评价算差评，自动生成“联系客户”任务（CS-6）。"
+                   "Ratings at or below this are bad reviews and open a contact task.")
+define("service.bad_review_contact_hours", 24, type="int", unit="小时", min=1, max=24 * 14,
+       label="差评联系客户时限", group=G_REVIEWS,
+       description="差评后客服须在这么多小时内联系客户（CS-6），超时上报主管。"
+                   "Hours customer service has to contact a customer after a bad review.")

@@ -35,14 +35,3 @@ define("storefront.login_lock_minutes", 15, type="int", unit="分钟", min=1, ma
        label="登录锁定时长", group=G_SHOP,
        description="连续登录失败达到上限后，账号锁定这么多分钟。"
                    "Minutes a customer account stays locked after too many failures.")
-
-# CS-6: the customer's review (service/actions/reviews.py). The CRM work answers reviews.
-G_REVIEWS = "客服 Customer service"
-define("service.bad_review_max_rating", 2, type="int", unit="星", min=1, max=4,
-       label="差评标准", group=G_REVIEWS,
-       description="评分不高于这么多星的评价算差评，自动生成“联系客户”任务（CS-6）。"
-                   "Ratings at or below this are bad reviews and open a contact task.")
-define("service.bad_review_contact_hours", 24, type="int", unit="小时", min=1, max=24 * 14,
-       label="差评联系客户时限", group=G_REVIEWS,
-       description="差评后客服须在这么多小时内联系客户（CS-6），超时上报主管。"
-                   "Hours customer service has to contact a customer after a bad review.")

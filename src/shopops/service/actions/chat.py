@@ -63,7 +63,8 @@ class VisitorActor:
 
     @property
     def display_name(self) -> str:
-        return f"访客 {self.name}".strip() if self.name else "访客"
+        # A name the visitor typed: masked like any buyer's (ROLE-6).
+        return f"访客 {mask_name(self.name)}".strip() if self.name else "访客"
 
     def get_username(self) -> str:
         return self.display_name

@@ -72,7 +72,7 @@ def place_order(*, customer, cart, channel, address: dict, buyer_message="",
         raise
     CartItem.objects.filter(cart=cart, pk__in=[line.item.pk for line in view.lines]).delete()
     record(actor=actor, verb="shop.order_placed", obj=order,
-           summary=f"顾客 {customer.name} 在商城下单 {order.number}，"
+           summary=f"{actor.display_name} 在商城下单 {order.number}，"
                    f"应付 {order.goods_fen + order.shipping_fen - order.discount_fen} 分",
            data={"customer": customer.pk, "lines": len(lines),
                  "total_fen": order.goods_fen + order.shipping_fen - order.discount_fen})
