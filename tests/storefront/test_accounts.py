@@ -25,10 +25,23 @@ def test_register_creates_the_customer_record_and_signs_in(client, shop):
         "13800138000", "王芳", "13800138000", shop.channel)
     assert customer.number.startswith("KH") and customer.number.endswith("-0001")
     assert Event.objects.filter(verb="customer.registered").get().summary == \
-        f"商城新顾客注册：王芳（{customer.number}）"
+        f"商城新顾客注册：王*（{customer.number}）"  # masked (ROLE-6)
     home = client.get("/shop/")
     assert home.context["shop_customer"] == customer
     assert "我的订单" in home.content.decode()
+
+
+def test_cs4_registering_joins_the_record_customer_service_already_has(shop):
+    from shopops.service.actions.chat_log import customer_for
+
+    known = customer_for(actor=None, name="王女士", phone="13800138000")  # a phone call
+    account = accounts.register_customer(mobile="13800138000", name="王芳",
+                                         password="Summer2026", channel=shop.channel)
+    assert account.customer == known and Customer.objects.count() == 1
+    assert Event.objects.get(verb="customer.registered").data["known_customer"] is True
+    other = accounts.register_customer(mobile="13900139000", name="李婷",
+                                       password="Summer2026", channel=shop.channel)
+    assert other.customer != known and Customer.objects.count() == 2
 
 
 @pytest.mark.parametrize("mobile,password,message", [

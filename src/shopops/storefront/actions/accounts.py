@@ -71,8 +71,14 @@ def register_customer(*, mobile, name, password, channel=None) -> ShopAccount:
     if ShopAccount.objects.filter(login=mobile).exists():
         raise taken
     now = timezone.now()
-    customer = Customer.objects.create(number=next_number("KH"), name=name, phone=mobile,
-                                       source=channel, created_at=now, updated_at=now)
+    # A buyer customer service already knows (a platform order, a phone call) keeps one
+    # record: the account joins the customer of that mobile number (CS-4).
+    customer = (Customer.objects.select_for_update()
+                .filter(phone=mobile, shop_account__isnull=True).order_by("pk").first())
+    known = customer is not None
+    if customer is None:
+        customer = Customer.objects.create(number=next_number("KH"), name=name, phone=mobile,
+                                           source=channel, created_at=now, updated_at=now)
     try:
         with transaction.atomic():
             account = ShopAccount.objects.create(customer=customer, login=mobile,
@@ -81,8 +87,9 @@ def register_customer(*, mobile, name, password, channel=None) -> ShopAccount:
     except IntegrityError:  # the same number registered a moment ago
         raise taken from None
     record(actor=None, verb="customer.registered", obj=customer,
-           summary=f"商城新顾客注册：{customer.name}（{customer.number}）",
-           data={"customer": customer.pk, "channel": channel.pk if channel else None})
+           summary=f"商城新顾客注册：{customer}",
+           data={"customer": customer.pk, "channel": channel.pk if channel else None,
+                 "known_customer": known})
     return account
 
 
@@ -126,7 +133,7 @@ def _count_failure(account, now):
     if ShopAccount.objects.filter(pk=account.pk, failed_logins__gte=limit,
                                   locked_until__isnull=True).update(locked_until=until):
         record(actor=None, verb="shop_account.locked", obj=account.customer,
-               summary=f"商城账号 {account.customer.name} 连续 {limit} 次密码错误，"
+               summary=f"商城账号 {account.customer} 连续 {limit} 次密码错误，"
                        f"锁定至 {timezone.localtime(until):%H:%M}",
                data={"account": account.pk, "locked_until": until})
 
@@ -180,7 +187,7 @@ def add_address(*, actor, customer, values, make_default=False) -> CustomerAddre
     if make_default or first:
         _make_default(customer, address)
     record(actor=actor, verb="customer.address_added", obj=customer,
-           summary=f"{customer.name} 添加收货地址",
+           summary=f"{customer} 添加收货地址",
            data={"address": address.pk, "default": address.is_default})
     return address
 
@@ -197,7 +204,7 @@ def update_address(*, actor, customer, address_id, values, make_default=False):
         _make_default(customer, address)
     changes = diff(before, clean)
     record(actor=actor, verb="customer.address_updated", obj=customer,
-           summary=f"{customer.name} 修改收货地址", changes=changes,
+           summary=f"{customer} 修改收货地址", changes=changes,
            data={"address": address.pk})
     return address
 
@@ -207,7 +214,7 @@ def set_default_address(*, actor, customer, address_id) -> CustomerAddress:
     address = _own_address(customer, address_id)
     _make_default(customer, address)
     record(actor=actor, verb="customer.address_default", obj=customer,
-           summary=f"{customer.name} 设置默认收货地址", data={"address": address.pk})
+           summary=f"{customer} 设置默认收货地址", data={"address": address.pk})
     return address
 
 
@@ -221,7 +228,7 @@ def delete_address(*, actor, customer, address_id):
         if nxt is not None:
             _make_default(customer, nxt)
     record(actor=actor, verb="customer.address_deleted", obj=customer,
-           summary=f"{customer.name} 删除收货地址", data={"address": address_id})
+           summary=f"{customer} 删除收货地址", data={"address": address_id})
 
 
 def _make_default(customer, address):
