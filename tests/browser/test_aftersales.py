@@ -7,10 +7,10 @@ import pytest
 
 from shopops.aftersales.actions.handling import set_dispute
 from shopops.aftersales.models import AfterSale
-from tests.browser.conftest import browser, login, new_page, shot  # noqa: F401 (fixtures)
+from tests.aftersales.conftest import *  # noqa: F403 (the after-sales fixtures, as they are)
+from tests.aftersales.conftest import SHOP_PASSWORD, jpeg
+from tests.browser.conftest import login
 from tests.conftest import PASSWORD
-
-from .conftest import SHOP_PASSWORD, jpeg
 
 pytestmark = pytest.mark.browser
 
@@ -25,7 +25,7 @@ def scene(shop_account, paid_in_shop, deliver, make_user, transactional_db):
     return order, agent, desk, boss
 
 
-def test_as1_customer_applies_and_staff_handle_it_in_the_browser(scene, new_page, shot,  # noqa: F811
+def test_as1_customer_applies_and_staff_handle_it_in_the_browser(scene, new_page, shot,
                                                                  tmp_path):
     order, agent, desk, boss = scene
     picture = tmp_path / "抽丝.jpg"
