@@ -1,5 +1,6 @@
-"""The warehouse posts' scoring rules (HR-KPI, the seeds' 考评标准, SPEC FUL-1…FUL-5), read
-from the order rows and the event log of one month (local Asia/Shanghai days).
+"""The warehouse posts' scoring rules (HR-KPI, the seeds' 考评标准, SPEC FUL-1…FUL-5 and the
+returns desk's AS-2), read from the order rows and the event log of one month (local
+Asia/Shanghai days).
 
 Each rule is one function `(month, now) -> list[Entry]`; a deduction names the order or
 event behind it. The monthly rewards (+staff.reward_fen) go to each person who worked the
@@ -25,6 +26,10 @@ LABELS = {
     "FUL-3.shortage": _("备货：缺货未报"), "FUL-3.reward": _("备货：库存准确奖励"),
     "FUL-4.unchecked": _("验货：退款订单未拦下"), "FUL-4.reward": _("验货：当月无差错奖励"),
     "FUL-5.slip": _("打包：漏放客户联"), "FUL-5.reward": _("打包：当月无差错奖励"),
+    "AS-2.decision": _("售后：签收/拒收错误"), "AS-2.pass_on": _("售后：问题件未及时转交"),
+    "AS-2.register": _("售后：退回物品未登记转交"),
+    "AS-2.decision_reward": _("售后：当月签收决策无误奖励"),
+    "AS-2.register_reward": _("售后：当月登记无误奖励"),
 }
 
 
@@ -278,6 +283,41 @@ def pack_slip(month: date, now: datetime) -> list[Entry]:
                 order_id=orders[0].pk if orders else None,
                 note=f"包裹 {p.waybill_no} 漏放客户联"))
     return entries + _rewards("FUL-5.reward", worked, {e.person_id for e in entries}, "打包")
+
+
+# ---------------------------------------------------------------- AS-2 售后员
+
+AS2_POINTS = {"AS-2.decision": "staff.points.as2_wrong_decision",
+              "AS-2.pass_on": "staff.points.as2_not_passed_on",
+              "AS-2.register": "staff.points.as2_not_registered"}
+
+
+@rule("AS-2")
+def returns_desk(month: date, now: datetime) -> list[Entry]:
+    """The returns receiver's findings (aftersales.receiving_fault, marked by a supervisor
+    with a note and naming the receiver): a parcel signed that should have been refused or
+    the reverse, a problem not passed on, returned goods not registered and handed on —
+    −N each. Two monthly rewards for everyone who registered parcels that month: one for
+    no wrong decision, one for no registration or pass-on fault."""
+    start, end = month_bounds(month)
+    entries = []
+    for ev in (Event.objects.filter(verb="aftersales.receiving_fault", at__gte=start,
+                                    at__lt=end).order_by("at", "pk")
+               .values("pk", "data", "object_repr")):
+        code = ev["data"].get("scoring")
+        receiver = ev["data"].get("receiver")
+        if code not in AS2_POINTS or not receiver:
+            continue
+        entries.append(Entry(person_id=receiver, rule=code, event_id=ev["pk"],
+                             points=-int(setting(AS2_POINTS[code])),
+                             note=f"{ev['object_repr']}：{ev['data'].get('note', '')}"[:300]))
+    worked = {ev["data"].get("receiver") for ev in Event.objects.filter(
+        verb="aftersales.parcel_registered", at__gte=start, at__lt=end).values("data")}
+    worked.discard(None)
+    wrong = {e.person_id for e in entries if e.rule == "AS-2.decision"}
+    sloppy = {e.person_id for e in entries if e.rule != "AS-2.decision"}
+    return (entries + _rewards("AS-2.decision_reward", worked, wrong, "签收决策")
+            + _rewards("AS-2.register_reward", worked, sloppy, "来件登记"))
 
 
 def compute(month: date, now: datetime | None = None) -> list[Entry]:

@@ -33,6 +33,18 @@ define("staff.points.ful5_missing_slip", 1, type="int", unit="分", min=0, max=1
        label="漏放客户联扣分", group=G,
        description="打包清单中缺少客户联的包裹，打包员每个扣分（FUL-5）。"
                    "Points deducted per parcel packed without the customer copy of the slip.")
+define("staff.points.as2_wrong_decision", 5, type="int", unit="分", min=0, max=100,
+       label="售后来件签收/拒收错误扣分", group=G,
+       description="对能签收的件拒收、要拒收的件签收，经主管判定，售后员每件扣分（AS-2）。"
+                   "Points per parcel signed or refused wrongly, as the supervisor found.")
+define("staff.points.as2_not_passed_on", 5, type="int", unit="分", min=0, max=100,
+       label="问题件未及时转交扣分", group=G,
+       description="需要其他人跟进的问题件没有及时告知相关人员，每次扣分（AS-2）。"
+                   "Points each time a problem parcel was not passed on in time.")
+define("staff.points.as2_not_registered", 5, type="int", unit="分", min=0, max=100,
+       label="退回物品未登记转交扣分", group=G,
+       description="客户退回的物品没有登记清楚并及时转交相关人员，每次扣分（AS-2）。"
+                   "Points each time returned goods were not registered and handed on.")
 define("staff.reward_fen", 10000, type="int", unit="分(金额)", min=0, max=10_000_000,
        label="无差错月度奖励（分）", group=G,
        description="当月无扣分的仓库岗位员工的奖励金额，单位为分（默认 100 元）。"
