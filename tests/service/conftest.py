@@ -119,6 +119,8 @@ def make_customer(db):
         return customer
 
     return make
+
+
 @pytest.fixture
 def shop(db):
     """A warehouse with 100 silk dresses and the Tmall channel."""

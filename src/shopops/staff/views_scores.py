@@ -18,7 +18,7 @@ from shopops.core.errors import UserError
 from shopops.core.i18n import user_message
 from shopops.core.money import parse_yuan
 
-from . import scoring
+from . import metrics, scoring
 from .actions import penalties as penalty_actions
 from .actions import sheet as sheet_actions
 from .actions.scores import compute_month
@@ -178,8 +178,21 @@ def score_person(request, month, person_id):
         "page_title": _("考核记分"),
         "page": page, "person": person, "month": month, "month_text": f"{month:%Y-%m}",
         "points": agg["points"] or 0, "reward": agg["reward"] or 0,
-        "labels": scoring.LABELS,
+        "labels": scoring.LABELS, "m": metrics.month_measures([person.pk], month)[person.pk],
     })
+
+
+@access("staff.view_team")
+def score_metrics(request):
+    """考核指标: everybody's task completion and error rate, and customer service's
+    consultations, conversion, quality score and response time, for one month."""
+    month = _month(request.GET.get("month"))
+    people = list(_staff_people().prefetch_related("roles"))
+    measures = metrics.month_measures([p.pk for p in people], month)
+    rows = [{"person": p, "m": measures[p.pk]} for p in people]
+    return render(request, "staff/scores/metrics.html", {
+        "page_title": _("考核指标"), "rows": rows, "month": month,
+        "month_text": f"{month:%Y-%m}"})
 
 
 # ---------------------------------------------------------------- monthly sheet
@@ -257,6 +270,7 @@ urlpatterns = [
     path("offences/", offence_list, name="offence_list"),
     path("offences/<int:pk>/", offence_update, name="offence_update"),
     path("score-list/", score_list, name="score_list"),
+    path("scores/metrics/", score_metrics, name="score_metrics"),
     path("scores/compute/", score_compute, name="score_compute"),
     path("scores/<str:month>/<int:person_id>/", score_person, name="score_person"),
     path("sheets/", sheet_index, name="sheet_index"),
