@@ -211,6 +211,7 @@ def test_hrkpi_score_list_queries_are_bounded(people, client_for, make_user,
         page = client.get(reverse("staff:score_list") + "?month=2026-10")
     assert page.status_code == 200
     assert page.content.decode().count('data-testid="score-row-') == 30
-    with django_assert_max_num_queries(12):
+    # The person's page also shows the month's measures (staff/metrics.py): a fixed few more.
+    with django_assert_max_num_queries(20):
         page = client.get(reverse("staff:score_person", args=["2026-10", users[0].pk]))
     assert page.content.decode().count('data-testid="entry-') >= 2
