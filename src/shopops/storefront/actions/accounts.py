@@ -73,7 +73,7 @@ def register_customer(*, mobile, name, password, channel=None) -> ShopAccount:
     now = timezone.now()
     # A buyer customer service already knows (a platform order, a phone call) keeps one
     # record: the account joins the customer of that mobile number (CS-4).
-    customer = (Customer.objects.select_for_update()
+    customer = (Customer.objects.select_for_update(of=("self",))
                 .filter(phone=mobile, shop_account__isnull=True).order_by("pk").first())
     known = customer is not None
     if customer is None:
