@@ -27,11 +27,12 @@ COOKIE = settings.LANGUAGE_COOKIE_NAME
 # its strings are extracted and translated (makemessages -l en, then compilemessages).
 TRANSLATED = [PACKAGE / "templates", PACKAGE / "core", PACKAGE / "accounts", PACKAGE / "ops",
               PACKAGE / "catalog", PACKAGE / "inventory", PACKAGE / "purchasing",
-              PACKAGE / "orders", PACKAGE / "fulfillment", PACKAGE / "staff"]
+              PACKAGE / "orders", PACKAGE / "fulfillment", PACKAGE / "staff",
+              PACKAGE / "storefront", PACKAGE / "service", PACKAGE / "aftersales"]
 # Templates all of whose Chinese text is marked for translation.
 MARKED_TEMPLATES = [PACKAGE / "templates"] + [
     PACKAGE / app / "templates" for app in ("core", "accounts", "ops", "catalog", "inventory", "orders",
-                                        "fulfillment", "staff")]
+                                        "fulfillment", "staff", "storefront", "service", "aftersales")]
 HAN = re.compile(r"[\u4e00-\u9fff]")
 # Chinese that is meant to stay Chinese in English too, by template and text.
 UNTRANSLATED_ON_PURPOSE = {
@@ -40,6 +41,11 @@ UNTRANSLATED_ON_PURPOSE = {
     "role_list.html": ["数据库管理用户"],  # compares a level label, shows nothing
     "_table.html": ["需要您"],  # a template comment
     "plan.html": ['value="主推"'],  # a default shelf section name: data, not interface text
+    "shop_panel.html": ['default:"五步商城"'],  # the shop's name is a setting: data
+    "request_detail.html": ['"其他"'],  # the stored courier value "other": data
+    # an example of the Chinese lines the import reads (客户：/客服：)
+    "conversation_log.html": ["10:02 客户：你好，我的订单什么时候发货？&#10;"
+                              "10:03 客服：您好，请您提供一下订单号，我帮您查询。"],
 }
 
 
