@@ -8,6 +8,7 @@ Everything a deployment changes comes from the environment:
   SHOPOPS_DEBUG         1 for development error pages
   SHOPOPS_ALLOWED_HOSTS comma-separated host names
   SHOPOPS_REDIS_URL     real-time fan-out across processes (optional)
+  SHOPOPS_DB_POOL_SIZE  PostgreSQL connections at most per process (default 20)
 Business rule numbers are not here: they live in the settings registry (core.registry).
 """
 
@@ -104,8 +105,17 @@ TEMPLATES = [
 
 _db_url = os.environ.get("DATABASE_URL", "").strip()
 if _db_url:
-    DATABASES = {"default": dj_database_url.parse(_db_url, conn_max_age=60)}
+    DATABASES = {"default": dj_database_url.parse(_db_url)}
     DATABASES["default"].setdefault("TEST", {})
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # Under ASGI every request runs in a thread of its own, so connections kept per
+        # thread (CONN_MAX_AGE) pile up until PostgreSQL refuses more: a pool per process
+        # instead, as Django advises for ASGI. SHOPOPS_DB_POOL_SIZE connections at most per
+        # process (web worker, job worker, scheduler); keep their sum under the server's
+        # max_connections.
+        DATABASES["default"]["OPTIONS"] = {"pool": {
+            "min_size": 2, "max_size": int(os.environ.get("SHOPOPS_DB_POOL_SIZE", "20")),
+            "timeout": 20}}
 else:
     DATABASES = {
         "default": {
@@ -172,5 +182,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "loggers": {"shopops": {"handlers": ["console"], "level": "INFO"}},
+    # A server error must leave its traceback in the server's log, DEBUG or not.
+    "loggers": {"shopops": {"handlers": ["console"], "level": "INFO"},
+                "django.request": {"handlers": ["console"], "level": "ERROR",
+                                   "propagate": False}},
 }

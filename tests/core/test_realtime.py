@@ -162,3 +162,29 @@ def test_cs1_chat_message_crosses_processes_through_redis(settings):
     finally:
         receiver.unsubscribe(sub)
         receiver.unsubscribe(other)
+
+
+# --- open streams and database connections ---------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_open_stream_under_asgi_gives_its_database_connection_back(staff, local_broker):
+    """Under ASGI the view's thread would keep its connection (a pooled one on
+    PostgreSQL) until the stream ends, minutes later: forty open chat windows then took
+    every connection of a worker's pool and the shop answered 500 (bench/shop_load.py).
+    The stream hands it back as soon as its checks are done."""
+    from django.db import connection
+    from django.test import AsyncRequestFactory
+
+    from shopops.core.views.live import live
+
+    request = AsyncRequestFactory().get("/live/", {"topics": "orders"})
+    request.user = staff["presale_cs"]
+    request.session = {}
+    connection.ensure_connection()
+    assert connection.connection is not None
+    response = live(request)
+    assert response.status_code == 200 and response.streaming
+    assert connection.connection is None  # back to the pool, not held for the stream
+    # The next query in this thread simply takes a connection again.
+    assert type(staff["presale_cs"]).objects.filter(pk=staff["presale_cs"].pk).exists()

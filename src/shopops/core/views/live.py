@@ -30,10 +30,17 @@ def _frame(message: dict) -> str:
     return f"event: {message.get('topic', 'message')}\ndata: {json.dumps(message, ensure_ascii=False)}\n\n"
 
 
+def _release_connections():
+    """The stream needs no database for its minutes of life: hand this thread's
+    connections back (to the pool on PostgreSQL) now rather than hold one per open page
+    until the response ends. Not inside a transaction (a test's), which must go on."""
+    for conn in connections.all(initialized_only=True):
+        if not conn.in_atomic_block:
+            conn.close()
+
+
 def _sync_stream(topics, b):
-    # The stream needs no database for its minutes of life: hand this thread's connection
-    # back now (checks and middleware are done) rather than hold one per open page.
-    connections.close_all()
+    _release_connections()  # checks and middleware are done
     sub = b.subscribe(topics)
     try:
         yield "retry: 2000\n\n"
@@ -78,6 +85,10 @@ def event_stream(request, topics) -> StreamingHttpResponse:
     # Subscribed when the stream starts: a response never read leaves nothing behind.
     stream = (_async_stream if isinstance(request, ASGIRequest) else _sync_stream)(
         topics, broker())
+    if isinstance(request, ASGIRequest):
+        # Under ASGI the view's thread keeps its connection until the whole stream ends;
+        # the checks are done, so give it back here (the sync stream does it itself).
+        _release_connections()
     response = StreamingHttpResponse(stream, content_type="text/event-stream; charset=utf-8")
     response["Cache-Control"] = "no-cache"
     response["X-Accel-Buffering"] = "no"
