@@ -32,32 +32,15 @@ import multiprocessing
 import os
 import re
 import sys
-import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+from benchdb import bench_url, django_setup
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
 POSTS = ["reviewer", "printer", "picker", "verifier", "packer"]
-
-
-def bench_url(db_name):
-    parts = urlsplit(os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/x")
-    if not parts.scheme.startswith("postgres"):
-        sys.exit("bench/pipeline.py needs PostgreSQL (DATABASE_URL=postgres://…)")
-    return (urlunsplit(parts._replace(path=f"/{db_name}")),
-            urlunsplit(parts._replace(path="/postgres")))
-
-
-def django_setup(url):
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("SHOPOPS_HOME", tempfile.mkdtemp(prefix="shopops-bench-"))
-    os.environ["DJANGO_SETTINGS_MODULE"] = "shopops.settings"
-    import django
-
-    django.setup()
 
 
 def prepare(warehouses, skus_per_wh=20, stock=1_000_000):

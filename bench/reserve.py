@@ -23,10 +23,11 @@ import multiprocessing
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
+
+from benchdb import bench_url, django_setup
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
@@ -41,23 +42,6 @@ RAW_MOVE = (
     "INSERT INTO inventory_move (at, kind, sku_id, warehouse_id, location_id, on_hand_delta, "
     "reserved_delta, reference, actor_id, counterpart_id, note) "
     "VALUES (now(), 'reserve', %s, %s, NULL, 0, 1, %s, NULL, NULL, '')")
-
-
-def bench_url(db_name):
-    parts = urlsplit(os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/x")
-    if not parts.scheme.startswith("postgres"):
-        sys.exit("bench/reserve.py needs PostgreSQL (DATABASE_URL=postgres://…)")
-    return (urlunsplit(parts._replace(path=f"/{db_name}")),
-            urlunsplit(parts._replace(path="/postgres")))
-
-
-def django_setup(url):
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("SHOPOPS_HOME", tempfile.mkdtemp(prefix="shopops-bench-"))
-    os.environ["DJANGO_SETTINGS_MODULE"] = "shopops.settings"
-    import django
-
-    django.setup()
 
 
 def prepare(url, skus, stock):

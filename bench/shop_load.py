@@ -35,20 +35,12 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+from benchdb import bench_url, django_setup
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
-sys.path.insert(0, str(REPO / "bench"))
 PASSWORD = "Bench@2026"
-
-
-def bench_url(db_name):
-    parts = urlsplit(os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/x")
-    if not parts.scheme.startswith("postgres"):
-        sys.exit("bench/shop_load.py needs PostgreSQL (DATABASE_URL=postgres://…)")
-    return (urlunsplit(parts._replace(path=f"/{db_name}")),
-            urlunsplit(parts._replace(path="/postgres")))
 
 
 def recreate(admin_url, name, drop_only=False):
@@ -60,12 +52,9 @@ def recreate(admin_url, name, drop_only=False):
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
-def seed(args, home):
+def seed(args, url, home):
     """Demo data plus the bench's customers and agents; returns what locust needs."""
-    os.environ["DJANGO_SETTINGS_MODULE"] = "shopops.settings"
-    import django
-
-    django.setup()
+    django_setup(url)
     from django.contrib.auth.hashers import make_password
     from django.core.management import call_command
     from django.utils import timezone
@@ -222,7 +211,7 @@ def main():
     os.environ.update(env)
     server = None
     try:
-        plan = seed(args, home)
+        plan = seed(args, url, home)
         port = free_port()
         server = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "shopops.asgi:application", "--host",

@@ -83,12 +83,13 @@ def event_stream(request, topics) -> StreamingHttpResponse:
     """The server-sent events of `topics`, async under ASGI (uvicorn), sync under WSGI.
     The caller has checked that this request may follow them."""
     # Subscribed when the stream starts: a response never read leaves nothing behind.
-    stream = (_async_stream if isinstance(request, ASGIRequest) else _sync_stream)(
-        topics, broker())
     if isinstance(request, ASGIRequest):
+        stream = _async_stream(topics, broker())
         # Under ASGI the view's thread keeps its connection until the whole stream ends;
         # the checks are done, so give it back here (the sync stream does it itself).
         _release_connections()
+    else:
+        stream = _sync_stream(topics, broker())
     response = StreamingHttpResponse(stream, content_type="text/event-stream; charset=utf-8")
     response["Cache-Control"] = "no-cache"
     response["X-Accel-Buffering"] = "no"
